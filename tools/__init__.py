@@ -1,0 +1,1 @@
+"""Build and maintenance tools of the report (not part of the importable analysis package)."""

@@ -1,0 +1,108 @@
+"""Execute chapter notebooks in place and store them without image blobs or timings.
+
+    python -m tools.outputs book/data_wall.ipynb [...]   # execute and strip
+    python -m tools.outputs --strip-only book/*.ipynb     # only strip
+    python -m tools.outputs --check book/*.ipynb          # exit 1 if any blob/timing is stored
+
+Stored outputs are what nbval compares against (cells tagged ``nbval-check-output``), so a
+git diff of a notebook shows exactly which printed numbers changed. Images are dropped: they
+are regenerated at build time and would make every diff unreadable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOB_MIME = ("image/", "application/pdf", "application/papermill.record/image/")
+VOLATILE_CELL_META = ("execution", "ExecuteTime", "collapsed", "scrolled")
+
+
+def _is_blob(mime: str) -> bool:
+    return mime.startswith(BLOB_MIME)
+
+
+def strip(nb) -> int:
+    """Remove image blobs and timing metadata in place; return how many items were removed."""
+    removed = 0
+    for key in ("widgets",):
+        removed += nb.metadata.pop(key, None) is not None
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_META:
+            removed += cell.metadata.pop(key, None) is not None
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if data is not None:
+                for mime in [m for m in data if _is_blob(m)]:
+                    del data[mime]
+                    removed += 1
+                if not data:
+                    continue  # an output that was only an image
+            kept.append(out)
+        cell.outputs = kept
+    return removed
+
+
+def blobs(nb) -> list[str]:
+    """Describe every stored blob or timing (empty when the notebook is clean)."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for key in VOLATILE_CELL_META:
+            if key in cell.metadata:
+                found.append(f"cell {i}: metadata '{key}'")
+        for out in cell.get("outputs", []):
+            for mime in out.get("data", {}):
+                if _is_blob(mime):
+                    found.append(f"cell {i}: output {mime}")
+    return found
+
+
+def execute(path: Path, timeout: int = 900) -> None:
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    strip(nb)
+    nbformat.write(nb, path)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("notebooks", nargs="+", type=Path)
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--strip-only", action="store_true")
+    g.add_argument("--check", action="store_true")
+    args = ap.parse_args(argv)
+    status = 0
+    for path in args.notebooks:
+        if args.check:
+            found = blobs(nbformat.read(path, as_version=4))
+            if found:
+                status = 1
+                print(f"{path}: stored blobs or timings: {', '.join(found[:5])}", file=sys.stderr)
+            continue
+        if args.strip_only:
+            nb = nbformat.read(path, as_version=4)
+            n = strip(nb)
+            nbformat.write(nb, path)
+            print(f"outputs: stripped {n} item(s) from {path}")
+        else:
+            print(f"outputs: executing {path} ...", flush=True)
+            execute(path)
+            print(f"outputs: stored {path} (no images, no timings)")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
