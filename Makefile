@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with sanitize.cfg -p no:cacheprovider
 
-.PHONY: help venv params book book-build test lint chromium outputs outputs-one preview rerun bench clean
+.PHONY: help venv params book book-build test lint chromium outputs outputs-one preview rerun bench bench-build clean
 
 help:
 	@echo "make book   - build the HTML book into _build/html"
@@ -76,7 +76,11 @@ rerun: params
 	@$(BIN)/python -m tools.rerun $(CHAPTER) $(SET)
 
 bench: venv
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+	@for b in benchmarks/bench_*.py; do [ "$$b" = benchmarks/bench_build.py ] && continue; \
+	  echo "== $$b"; $(BIN)/python $$b; done
+
+bench-build: venv
+	@$(BIN)/python benchmarks/bench_build.py
 
 clean:
 	rm -rf _build reruns

@@ -1,0 +1,124 @@
+"""The build tools: input stamp (no stale numbers), parameter sync, output stripping, figures."""
+
+from __future__ import annotations
+
+import base64
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+
+from analysis import assumptions, figures
+from tools import outputs, params, stamp
+
+
+def fake_repo(tmp_path):
+    (tmp_path / "analysis").mkdir()
+    (tmp_path / "analysis" / "m.py").write_text("X = 1\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "d.csv").write_text("a\n1\n")
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    build = tmp_path / "_build"
+    for sub in (".jupyter_cache", ".doctrees", "html"):
+        (build / sub).mkdir(parents=True)
+    return build
+
+
+def test_stamp_clears_cache_when_a_helper_changes(tmp_path):
+    build = fake_repo(tmp_path)
+    assert stamp.check(build, tmp_path) is True  # first build: no stamp
+    (build / ".jupyter_cache").mkdir()
+    (build / "html").mkdir()
+    assert stamp.check(build, tmp_path) is False  # nothing changed: keep the cache
+    assert (build / ".jupyter_cache").exists()
+    (tmp_path / "analysis" / "m.py").write_text("X = 2\n")  # one line of a helper
+    assert stamp.check(build, tmp_path) is True
+    assert not (build / ".jupyter_cache").exists() and not (build / "html").exists()
+
+
+@pytest.mark.parametrize("path", ["data/d.csv", "requirements.txt"])
+def test_stamp_sees_data_and_requirements(tmp_path, path):
+    build = fake_repo(tmp_path)
+    stamp.check(build, tmp_path)
+    (build / ".jupyter_cache").mkdir()
+    (tmp_path / path).write_text("changed\n")
+    assert stamp.check(build, tmp_path) is True
+
+
+def test_stamp_clears_cache_if_exported_figures_vanished(tmp_path):
+    build = fake_repo(tmp_path)
+    stamp.check(build, tmp_path)
+    (build / ".jupyter_cache").mkdir()
+    (build / "site-extra" / "figures").rmdir()
+    assert stamp.check(build, tmp_path) is True
+
+
+def test_real_inputs_include_assumptions_file():
+    files = {p.relative_to(stamp.ROOT).as_posix() for p in stamp.input_files()}
+    assert "data/assumptions.toml" in files
+    assert any(f.startswith("analysis/") for f in files)
+
+
+def test_params_sync_rewrites_literals_and_flags_unknown_names(tmp_path):
+    table = assumptions.load()
+    src = "# comment\nmfu = 0.99  # fraction\nseed = 1\n"
+    new, problems = params.sync_source(src, table, tmp_path / "x.ipynb")
+    assert f"mfu = {table['mfu'].value!r}  # fraction" in new
+    assert f"seed = {table['seed'].value!r}" in new and not problems
+    _, problems = params.sync_source("price = 3\n", table, tmp_path / "x.ipynb")
+    assert "parameter 'price' is not in assumptions.toml" in problems[0]
+    _, problems = params.sync_source("import os\n", table, tmp_path / "x.ipynb")
+    assert "is not 'name = literal'" in problems[0]
+
+
+def test_every_chapter_is_in_step_with_the_assumptions():
+    assert params.run("check") == 0
+
+
+def test_strip_removes_blobs_and_timings_but_keeps_text_and_glue():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00.1Z"}
+    png = base64.b64encode(b"\x89PNG...").decode()
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output("display_data", data={"image/svg+xml": "<svg/>"}),
+        nbformat.v4.new_output("display_data", data={"application/papermill.record/text/plain": "42"},
+                               metadata={"scrapbook": {"name": "k"}}),
+        nbformat.v4.new_output("stream", name="stdout", text="result 42\n"),
+    ]
+    nb.cells = [cell]
+    assert outputs.blobs(nb)
+    outputs.strip(nb)
+    assert outputs.blobs(nb) == []
+    assert [o.get("data", {}).get("text/plain") for o in cell.outputs][0] == "<Figure>"
+    assert cell.outputs[1].metadata["scrapbook"]["name"] == "k"
+    assert cell.outputs[2].text == "result 42\n"
+
+
+def test_stored_notebooks_have_no_blobs():
+    for path in sorted(params.BOOK.glob("*.ipynb")):
+        assert outputs.blobs(nbformat.read(path, as_version=4)) == [], path.name
+
+
+def test_figure_export_stable_names(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORT_FIGURE_DIR", str(tmp_path))
+    figures.use_style()
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    paths = figures.export(fig, "fig-test-line", show=False)
+    assert paths["png"] == tmp_path / "fig-test-line.png" and paths["png"].read_bytes()[:4] == b"\x89PNG"
+    svg = paths["svg"].read_text()
+    assert svg.lstrip().startswith("<?xml") and "<dc:date>" not in svg
+    assert matplotlib.colors.to_hex(matplotlib.rcParams["savefig.facecolor"]) == "#ffffff"
+
+
+@pytest.mark.parametrize("bad", ["Fig-x", "fig_x", "fig-", "figure-x", "fig-x--y", "fig-X"])
+def test_figure_export_rejects_bad_names(bad):
+    fig = plt.figure()
+    with pytest.raises(ValueError, match="is not a figure label"):
+        figures.export(fig, bad, show=False)
+    plt.close(fig)
