@@ -54,7 +54,7 @@ lint: venv
 	@$(BIN)/ruff check analysis tests tools benchmarks
 
 # Notebooks execute once: nbval runs every chapter and hands each passing execution to the
-# book's cache (tests/conftest.py), so the build that follows executes nothing.
+# book's cache (tools/nbval_cache.py), so the build that follows executes nothing.
 test: venv chromium lint
 	@$(BIN)/python -m tools.params check
 	@$(BIN)/python -m tools.outputs --check book/*.ipynb

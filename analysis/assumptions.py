@@ -210,6 +210,14 @@ def check(path: str | Path | None = None, **values) -> dict:
     return out
 
 
+def _fmt(v) -> str:
+    if isinstance(v, float) and not float(v).is_integer():
+        return f"{v:.6g}"
+    if isinstance(v, float):
+        return f"{v:.6g}" if abs(v) >= 1e6 else f"{v:.1f}"
+    return str(v)
+
+
 def in_use(namespace: dict, path: str | Path | None = None) -> pd.DataFrame:
     """Validate the assumptions a notebook defines and return them as a table.
 
@@ -226,10 +234,9 @@ def in_use(namespace: dict, path: str | Path | None = None) -> pd.DataFrame:
         a = table[name]
         rows.append({
             "assumption": name,
-            "value": val,
+            "value": _fmt(val),
             "unit": a.unit,
             "plausible range": a.accepted,
-            "file default": a.value,
-            "overridden": "yes" if val != a.value else "",
+            "overridden": "" if val == a.value else f"yes (file: {_fmt(a.value)})",
         })
     return pd.DataFrame(rows).set_index("assumption")

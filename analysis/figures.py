@@ -69,8 +69,11 @@ def use_style() -> None:
     })
 
 
-def export(fig, name: str, *, show: bool = True) -> dict[str, Path]:
-    """Save ``fig`` as ``<name>.png`` and ``<name>.svg``, display it with download links, close it.
+def export(fig, name: str, *, show: bool = True) -> None:
+    """Save ``fig`` as ``<name>.png`` and ``<name>.svg``, display it once, and close it.
+
+    In the built book, a Sphinx extension (``tools/sphinx_figure_downloads.py``) adds the PNG
+    and SVG download links under the caption of the figure labelled ``name``.
 
     Parameters
     ----------
@@ -79,12 +82,13 @@ def export(fig, name: str, *, show: bool = True) -> dict[str, Path]:
         The figure's label, the same as the ``name`` in the cell's ``mystnb.figure`` metadata:
         ``fig-`` followed by lowercase words joined by hyphens (``fig-data-wall-tokens``).
     show : bool
-        Display the figure and its download links (in a notebook). Default True.
+        Display the figure (in a notebook). Default True.
 
     Returns
     -------
-    dict
-        ``{"png": path, "svg": path}``.
+    None
+        Nothing, so that a cell ending in ``export(...)`` shows the figure only once (the
+        files are ``figure_dir() / f"{name}.png"`` and ``.svg``).
 
     Raises
     ------
@@ -102,15 +106,9 @@ def export(fig, name: str, *, show: bool = True) -> dict[str, Path]:
     fig.savefig(paths["png"], format="png", metadata={"Software": None})
     fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None})
     if show:
-        from IPython.display import HTML, display
+        from IPython.display import display
 
         display(fig)
-        display(HTML(
-            f'<p class="figure-downloads">Download <code>{name}</code>: '
-            f'<a href="../figures/{name}.png" download>PNG</a> · '
-            f'<a href="../figures/{name}.svg" download>SVG</a></p>'
-        ))
     import matplotlib.pyplot as plt
 
     plt.close(fig)
-    return paths

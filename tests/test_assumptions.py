@@ -101,7 +101,7 @@ def test_in_use_marks_overrides(tmp_path):
     path = write(tmp_path, GOOD)
     table = assumptions.in_use({"mfu": 0.5, "gpu": "H100 SXM", "other": 1}, path)
     assert list(table.index) == ["mfu", "gpu"]
-    assert table.loc["mfu", "overridden"] == "yes" and table.loc["gpu", "overridden"] == ""
+    assert table.loc["mfu", "overridden"] == "yes (file: 0.4)" and table.loc["gpu", "overridden"] == ""
     with pytest.raises(AssumptionsError):
         assumptions.in_use({"mfu": 0.05}, path)
 

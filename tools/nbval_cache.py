@@ -1,4 +1,4 @@
-"""Shared test setup, and the hand-over of nbval's notebook executions to the book's cache.
+"""pytest plugin: hand nbval's notebook executions to the book's execution cache.
 
 ``make test`` runs nbval over every chapter, then builds the book. Rather than executing each
 notebook twice, this plugin collects the outputs nbval produced for every code cell of a
