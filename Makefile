@@ -66,13 +66,15 @@ test: venv chromium lint
 outputs: params
 	@$(BIN)/python -m tools.outputs $$($(BIN)/python -m tools.params list)
 
-outputs-one: params
+outputs-one: venv
+	@$(BIN)/python -m tools.params sync book/$(CHAPTER).ipynb
 	@$(BIN)/python -m tools.outputs book/$(CHAPTER).ipynb
 
 preview: venv
 	@$(BIN)/python -m tools.preview $(CHAPTER)
 
-rerun: params
+rerun: venv
+	@$(BIN)/python -m tools.params sync book/$(CHAPTER).ipynb
 	@$(BIN)/python -m tools.rerun $(CHAPTER) $(SET)
 
 bench: venv

@@ -68,10 +68,10 @@ def sync_source(source: str, table: dict, path: Path) -> tuple[str, list[str]]:
     return "\n".join(lines), problems
 
 
-def run(mode: str) -> int:
+def run(mode: str, only: list[Path] | None = None) -> int:
     table = assumptions.load()
     mismatches, problems = [], []
-    for path in chapter_notebooks():
+    for path in only or chapter_notebooks():
         nb = nbformat.read(path, as_version=4)
         cell = parameters_cell(nb)
         new, probs = sync_source(cell.source, table, path)
@@ -94,9 +94,9 @@ def run(mode: str) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("sync", "check", "list"):
-        sys.exit("usage: python -m tools.params sync|check|list")
+    if len(sys.argv) < 2 or sys.argv[1] not in ("sync", "check", "list"):
+        sys.exit("usage: python -m tools.params sync|check|list [book/<chapter>.ipynb ...]")
     if sys.argv[1] == "list":
         print(" ".join(str(p.relative_to(ROOT)) for p in chapter_notebooks()))
         sys.exit(0)
-    sys.exit(run(sys.argv[1]))
+    sys.exit(run(sys.argv[1], [Path(a).resolve() for a in sys.argv[2:]] or None))
