@@ -81,9 +81,14 @@ def test_randomness_is_seeded(path):
     assert not re.search(r"default_rng\(\s*\)", src), "default_rng() without a seed"
 
 
-# A number typed into prose: decimals, numbers with units or multipliers, thousands. Model and
-# section names (Llama 3, GPT-4o, o1, Table 3, Fig. 2, Gemma 2 9B) and years are not counted.
+# A number typed into prose: decimals, numbers with units or multipliers, thousands. Names are
+# not counted: model versions and sizes (Llama 3.1 8B, Gemini 1.5 Flash, Gemma 2 27B, GPT-4o),
+# section and table numbers, years, and short quotations of the essays in double quotes.
 _STRIP = [
+    re.compile(r"\b(?:Llama|Gemini|Claude|GPT|Gemma|Mixtral|DeepSeek|Qwen|Mistral|Phi|section|Section|"
+               r"Table|Figure|Fig\.|Appendix|§|version|v)\s*-?\d+(?:\.\d+)*"),
+    re.compile(r"(?<![\w.])\d{1,3}[BM]\b"),  # model-size names (2B, 405B, 200M)
+    re.compile(r"[\"“][^\"”\n]{1,80}[\"”]"),  # short quotations of the essays
     re.compile(r"```.*?```", re.S),           # code blocks and directives
     re.compile(r"\$\$.*?\$\$", re.S),          # display math
     re.compile(r"\$[^$\n]+\$"),                # inline math

@@ -27,6 +27,9 @@ def main(slug: str) -> int:
     (out / "_toc.yml").write_text(yaml.safe_dump(toc))
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["cache"] = str(out / ".jupyter_cache")
+    # local extensions are found relative to the config file: point at ours absolutely
+    config["sphinx"]["local_extensions"] = {
+        name: str((ROOT / path).resolve()) for name, path in config["sphinx"]["local_extensions"].items()}
     (out / "_config.yml").write_text(yaml.safe_dump(config))
     (ROOT / "_build" / "site-extra" / "figures").mkdir(parents=True, exist_ok=True)
     cmd = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),

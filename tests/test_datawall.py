@@ -1,0 +1,284 @@
+"""Tests of analysis.datawall: closed forms, the papers' own numbers, the Monte Carlo, bad input.
+
+Expected values come from outside the module: closed forms of the 20-tokens-per-parameter rule
+(C = 6 N D with D = 20 N, so C = 0.3 D^2), Chinchilla's exponent b = alpha / (alpha + beta)
+from the printed alpha = 0.34, beta = 0.28, Villalobos et al.'s printed numbers, Muennighoff et
+al.'s R_D* = 15.387756, and the hand-computed values of the fact sheet (e.g. 50T x 16 epochs ->
+529T effective tokens -> 8.40e28 FLOP).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import assumptions, datawall, scaling
+
+TWENTY = scaling.TWENTY_TOKENS_PER_PARAM
+
+
+def _assumed(func):
+    """The current assumption values for every keyword argument of ``func`` that is an assumption."""
+    table = assumptions.load()
+    return {k: table[k].value for k in inspect.signature(func).parameters if k in table}
+
+
+# --- fits as power laws -------------------------------------------------------------------------
+
+
+def test_twenty_tokens_rule_is_the_closed_form():
+    k, b = datawall.fit_power_law(TWENTY)
+    assert b == pytest.approx(0.5)
+    assert k == pytest.approx(math.sqrt(20 / 6))
+
+
+def test_chinchilla_approach_3_exponent():
+    # b = alpha / (alpha + beta) with the printed alpha = 0.34, beta = 0.28 (Hoffmann et al., Eq. 10)
+    _, b = datawall.fit_power_law(scaling.PARAMETRIC_FITS["hoffmann"])
+    assert b == pytest.approx(0.34 / 0.62)
+
+
+def test_every_fit_is_used():
+    assert set(datawall.fits()) == set(scaling.PARAMETRIC_FITS) | set(scaling.ALLOCATIONS)
+
+
+def test_tokens_at_2e27_span_the_fact_sheets_range():
+    # Fact sheet, table 4.1 (independent computation): Epoch refit 70.6T ... Hoffmann A3 as printed 261T.
+    table = datawall.optimal_tokens_table(2e27)
+    col = table.columns[-1]
+    assert table[col].min() == pytest.approx(70.6e12, rel=0.01)
+    assert table[col].max() == pytest.approx(261e12, rel=0.01)
+    assert table.loc["twenty", col] == pytest.approx(math.sqrt(20 * 2e27 / 6))
+
+
+# --- where the wall binds -------------------------------------------------------------------------
+
+
+def test_wall_under_twenty_rule_is_0_3_d_squared():
+    assert datawall.wall_flops(8e13, TWENTY) == pytest.approx(0.3 * 8e13**2)
+
+
+def test_overtraining_by_k_divides_the_twenty_rule_wall_by_k():
+    # D = sqrt(k) D_opt(C) = sqrt(k) sqrt(C / 0.3)  =>  C = 0.3 D^2 / k
+    assert datawall.wall_flops(3e14, TWENTY, overtrain_factor=5) == pytest.approx(0.3 * 9e28 / 5)
+    assert datawall.optimal_tokens(1e27, TWENTY, overtrain_factor=4) == pytest.approx(2 * math.sqrt(1e27 / 0.3))
+
+
+@settings(max_examples=30, deadline=None)
+@given(tokens=st.floats(1e10, 1e17), fit=st.sampled_from(sorted(datawall.fits())), k=st.floats(1.0, 100.0))
+def test_wall_inverts_optimal_tokens(tokens, fit, k):
+    law = datawall.fits()[fit]
+    c = datawall.wall_flops(tokens, law, k)
+    assert datawall.optimal_tokens(c, law, k) == pytest.approx(tokens, rel=1e-9)
+
+
+def test_villalobos_stock_at_exhaustion_gives_their_compute():
+    # Their Figure 1: ~4e14 tokens <-> ~5e28 FLOP at 20 tokens per parameter; 0.3 * (4e14)^2 = 4.8e28.
+    stock = datawall.text_stock().loc["Effective stock at exhaustion", "tokens"]
+    assert datawall.wall_flops(stock, TWENTY) == pytest.approx(datawall.trend("exhaustion_compute_flop"), rel=0.05)
+
+
+def test_dataset_trend_reaches_the_effective_stock_in_their_median_year():
+    # 1e13 tokens in 2024 growing 0.38 OOM/year reaches 3e14 at 2024 + log10(30) / 0.38 = 2027.89.
+    assert datawall.dataset_year(3e14) == pytest.approx(2024 + math.log10(30) / 0.38)
+    assert round(datawall.dataset_year(3e14)) == datawall.trend("exhaustion_year")
+
+
+def test_unique_stock_is_a_fifth_of_the_effective_one():
+    assert datawall.unique_stock_tokens(3e14) == pytest.approx(6e13)
+
+
+def test_essays_50t_16_epochs_by_hand():
+    # Muennighoff: D' = U (1 + R* (1 - exp(-15 / R*))) with R* = 15.387756 -> 10.58 U; 0.3 D'^2 = 8.40e28.
+    mult = 1 + 15.387756 * (1 - math.exp(-15 / 15.387756))
+    assert datawall.usable_tokens(50e12, 16) == pytest.approx(50e12 * mult)
+    assert datawall.claim_data_wall_flops_supported_by_repeated_data() == pytest.approx(0.3 * (50e12 * mult) ** 2)
+
+
+def test_wall_table_readings_are_ordered():
+    table = datawall.wall_table(text_stock_tokens=3e14, max_epochs=16, overtrain_factor=5, usd_per_gpu_hour=2.0,
+                                mfu=0.4, gpu="H100 SXM", precision="fp8", flop_basis="dense")
+    assert (table["flops_unique"] < table["flops_effective"]).all()
+    assert (table["flops_effective"] < table["flops_repeated"]).all()
+    assert (table["flops_overtrained"] < table["flops_effective"]).all()
+    # $ = FLOP / (1979e12 * 0.4 * 3600 / 2)
+    np.testing.assert_allclose(table["usd_effective"], table["flops_effective"] / (1979e12 * 0.4 * 3600 / 2))
+
+
+# --- Monte Carlo ----------------------------------------------------------------------------------
+
+MC = dict(text_stock_tokens=3e14, usd_per_gpu_hour=2.0, mfu=0.4, mc_price_factor=1.5, mc_mfu_halfwidth=0.1,
+          max_epochs=16.0, gpu="H100 SXM", precision="fp8", flop_basis="dense")
+
+
+def test_monte_carlo_is_deterministic_and_sized():
+    a = datawall.monte_carlo(n_draws=2000, seed=7, **MC)
+    b = datawall.monte_carlo(n_draws=2000, seed=7, **MC)
+    assert len(a) == 2000
+    assert a.equals(b)
+    assert not a.isna().any().any()
+
+
+def test_monte_carlo_stock_matches_the_published_interval():
+    d = datawall.monte_carlo(n_draws=200_000, seed=1, **MC)
+    # Villalobos et al.: effective stock 300T, 90% CI 100T-1000T.
+    assert np.percentile(d["effective_stock_tokens"], 5) == pytest.approx(1e14, rel=0.03)
+    assert np.percentile(d["effective_stock_tokens"], 50) == pytest.approx(3e14, rel=0.02)
+    assert np.percentile(d["effective_stock_tokens"], 95) == pytest.approx(1e15, rel=0.03)
+    assert d["epochs"].between(1.0, 16.0).all()
+    assert set(d["fit"]) == set(datawall.fits())
+
+
+def test_monte_carlo_dollars_scale_with_price_and_flops_do_not():
+    a = datawall.monte_carlo(n_draws=5000, seed=3, **MC)
+    b = datawall.monte_carlo(n_draws=5000, seed=3, **{**MC, "usd_per_gpu_hour": 3.0})
+    np.testing.assert_allclose(b["usd_wall"], 1.5 * a["usd_wall"])
+    np.testing.assert_allclose(b["flops_wall"], a["flops_wall"])
+
+
+def test_monte_carlo_without_spread_reproduces_the_deterministic_chain():
+    d = datawall.monte_carlo(n_draws=500, seed=5, **{**MC, "mc_price_factor": 1.0, "mc_mfu_halfwidth": 0.0})
+    laws = datawall.fits()
+    expected = [datawall.wall_flops(u, laws[f]) for u, f in zip(d["usable_tokens"], d["fit"], strict=True)]
+    np.testing.assert_allclose(d["flops_wall"], expected, rtol=1e-9)
+    np.testing.assert_allclose(d["usd_wall"], d["flops_wall"] / (1979e12 * 0.4 * 3600 / 2.0), rtol=1e-12)
+
+
+def test_sensitivity_names_every_input_and_brackets_the_baseline():
+    s = datawall.sensitivity(**MC)
+    assert set(s.index) == {"fit", "effective stock", "repetition", "price", "MFU"}
+    lo, hi = s[["low", "high"]].min(axis=1), s[["low", "high"]].max(axis=1)
+    assert (lo <= s["baseline"] * (1 + 1e-12)).all()
+    assert (hi >= s["baseline"] * (1 - 1e-12)).all()
+    # Price x/÷ 1.5 moves dollars by 1.5^2 end to end.
+    assert 10 ** s.loc["price", "swing"] == pytest.approx(2.25)
+
+
+# --- the chapter's numbers follow the price and the MFU -----------------------------------------
+
+
+def _numbers(**override):
+    kw = _assumed(datawall.chapter_numbers)
+    kw.update(override)
+    kw["mc_draws"] = 5000
+    return datawall.chapter_numbers(**kw)
+
+
+def test_chapter_numbers_move_with_price_and_mfu():
+    base = _numbers(usd_per_gpu_hour=2.0, mfu=0.4)
+    price = _numbers(usd_per_gpu_hour=3.0, mfu=0.4)
+    util = _numbers(usd_per_gpu_hour=2.0, mfu=0.5)
+    factors_price = {"usd": 1.5, "per_usd": 1 / 1.5, "implied_price": 1.0, "implied_mfu": 1.5, "per_mfu": 1.0,
+                     "usd_mc": 1.5, "fixed": 1.0}
+    factors_mfu = {"usd": 0.8, "per_usd": 1.25, "implied_price": 1.25, "implied_mfu": 1.0, "per_mfu": 0.8,
+                   "fixed": 1.0}
+    kinds_seen = set()
+    for key, (value, kind) in base.items():
+        assert kind in datawall.NUMBER_KINDS
+        kinds_seen.add(kind)
+        if kind in factors_price:
+            assert price[key][0] == pytest.approx(value * factors_price[kind], rel=1e-9), key
+        if kind in factors_mfu:
+            assert util[key][0] == pytest.approx(value * factors_mfu[kind], rel=1e-9), key
+        if kind == "usd_mc":
+            assert util[key][0] < value, key
+    assert {"usd", "per_usd", "per_mfu", "usd_mc"} <= kinds_seen
+    assert base["mfu"][0] == 0.4 and util["mfu"][0] == 0.5
+
+
+def test_every_dollar_number_moves_with_the_price():
+    base, price = _numbers(usd_per_gpu_hour=2.0), _numbers(usd_per_gpu_hour=4.0)
+    moved = [k for k, (v, kind) in base.items() if kind in ("usd", "usd_mc", "per_usd") and price[k][0] != v]
+    dollars = [k for k, (_, kind) in base.items() if kind in ("usd", "usd_mc", "per_usd")]
+    assert moved == dollars and len(dollars) > 20
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+def test_claims_are_zero_argument_floats():
+    for name in datawall.__all__:
+        if name.startswith("claim_data_wall_"):
+            func = getattr(datawall, name)
+            assert not inspect.signature(func).parameters
+            assert isinstance(func(), float) and math.isfinite(func())
+
+
+def test_peak_claims_by_hand():
+    assert datawall.claim_data_wall_h100_fp8_sparse_pflops() == pytest.approx(3.958)
+    assert datawall.claim_data_wall_h100_fp8_dense_pflops() == pytest.approx(1.979)
+    assert datawall.claim_data_wall_sparse_over_dense() == pytest.approx(2.0)
+    assert datawall.claim_data_wall_gb200_fp8_dense_pflops() == pytest.approx(5.0)
+    assert datawall.claim_data_wall_hgx_b200_fp8_dense_pflops() == pytest.approx(4.5)
+    assert datawall.claim_data_wall_gb200_over_h100_tdp() == pytest.approx(1200 / 700)
+
+
+def test_tokens_claim_is_the_twenty_rule_at_2e27():
+    assert datawall.claim_data_wall_tokens_at_large_flops() == pytest.approx(math.sqrt(20 * 2e27 / 6))
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("call", "name"), [
+    (lambda: datawall.wall_flops(-1.0, TWENTY), "tokens"),
+    (lambda: datawall.wall_flops(1e14, TWENTY, overtrain_factor=0.5), "overtrain_factor"),
+    (lambda: datawall.optimal_tokens(0.0, TWENTY), "flops"),
+    (lambda: datawall.usable_tokens(1e13, 0.5), "epochs"),
+    (lambda: datawall.unique_stock_tokens(-3e14), "effective_stock_tokens"),
+    (lambda: datawall.dataset_year(1e14, growth_oom_per_year=0.0), "growth_oom_per_year"),
+    (lambda: datawall.essay("not_a_claim"), "claim"),
+    (lambda: datawall.trend("exhaustion_year", "median"), "field"),
+    (lambda: datawall.monte_carlo(n_draws=0, seed=1, **MC), "n_draws"),
+    (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "mfu": 1.7}), "mfu"),
+    (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "gpu": "A100"}), "gpu"),
+    (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "max_epochs": 0.5}), "max_epochs"),
+    (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "mc_price_factor": 0.5}), "mc_price_factor"),
+    (lambda: datawall.sensitivity(output="year", **MC), "output"),
+])
+def test_bad_input_is_rejected_by_name(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+# --- the chapter's prose is glued from chapter_numbers -------------------------------------------
+
+
+def test_every_glued_number_in_the_chapter_comes_from_chapter_numbers():
+    import re
+
+    import nbformat
+
+    nb = nbformat.read(assumptions.ASSUMPTIONS_FILE.parent.parent / "book" / "data_wall.ipynb", as_version=4)
+    params_cell = next(c for c in nb.cells if c.cell_type == "code")
+    assert "parameters" in params_cell.metadata["tags"]
+    names = {line.split("=")[0].strip() for line in params_cell.source.splitlines() if "=" in line}
+    assert names == set(inspect.signature(datawall.chapter_numbers).parameters)
+    keys = set(_numbers())
+    glued = set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            glued |= set(re.findall(r"\{glue:text\}`dw_(\w+?)(?:_e|_bn|_tn|_mn)?(?::[^`]*)?`", cell.source))
+    assert glued, "the chapter glues no numbers"
+    assert glued <= keys, sorted(glued - keys)
+
+
+@pytest.mark.parametrize(("essay", "recomputed", "expected"), [
+    (1.05, 1.0, "holds"), (0.91, 1.0, "holds"), (1.5, 1.0, "roughly holds"), (1.0, 1.9, "roughly holds"),
+    (1.0, 2.9, "does not hold"), (3.5, 1.0, "does not hold"),
+])
+def test_verdict_scale(essay, recomputed, expected):
+    # The ledger's rule: holds within 10%, roughly holds within a factor of 2.
+    assert datawall.verdict(essay, recomputed) == expected
+
+
+def test_claim_functions_agree_with_the_chapter_numbers_at_the_file_assumptions():
+    numbers = _numbers()
+    for c in datawall.CLAIMS:
+        func = getattr(datawall, f"claim_data_wall_{c['name']}")
+        assert func() == pytest.approx(numbers[f"claim_{c['name']}"][0], rel=1e-12), c["name"]
