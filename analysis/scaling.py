@@ -156,7 +156,7 @@ class ParametricLoss:
     --------
     >>> law = ParametricLoss(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, name="x", source="hoffmann2022training")
     >>> f"{law.loss(70e9, 1.4e12):.4f}"
-    '1.9367'
+    '1.9366'
     """
 
     E: float
