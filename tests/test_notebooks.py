@@ -122,3 +122,10 @@ def test_toc_lists_every_chapter():
     toc = (Path(BOOK).parent / "_toc.yml").read_text()
     missing = [p.stem for p in CHAPTERS if f"book/{p.stem}" not in toc]
     assert not missing, f"chapters missing from _toc.yml: {missing}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_title_comes_first(path):
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "markdown" and re.search(r"^# \S", first.source, re.M), \
+        "a chapter opens with its title (a Markdown cell with the '# ' heading) before any code"
