@@ -51,7 +51,7 @@ chromium:
 	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: venv
-	@$(BIN)/ruff check analysis tests tools benchmarks
+	@$(BIN)/ruff check analysis tests tools benchmarks book
 
 # Notebooks execute once: nbval runs every chapter and hands each passing execution to the
 # book's cache (tools/nbval_cache.py), so the build that follows executes nothing.
