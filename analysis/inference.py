@@ -35,7 +35,7 @@ import numpy as np
 from scipy import optimize
 
 from analysis import _validate
-from analysis.scaling import ParametricLoss
+from analysis.scaling import FLOPS_PER_PARAM_TOKEN, ParametricLoss, training_flops  # noqa: F401 (re-exported)
 
 __all__ = [
     "FORWARD_FLOPS_PER_PARAM",
@@ -71,7 +71,7 @@ __all__ = [
 #: Forward-pass FLOPs per parameter per token (Kaplan et al. 2020, §2.1).
 FORWARD_FLOPS_PER_PARAM = 2.0
 #: Training FLOPs per parameter per token, forward and backward (``C = 6 N D``).
-TRAINING_FLOPS_PER_PARAM = 6.0
+TRAINING_FLOPS_PER_PARAM = FLOPS_PER_PARAM_TOKEN
 
 
 def _out(x):
@@ -400,19 +400,6 @@ def ridge_batch(params, bits_per_param, bandwidth_bytes_per_second, peak_flops_p
 # ------------------------------------------------------------------------------------------
 
 
-def training_flops(params, train_tokens):
-    """Training compute ``6 N D`` (FLOP); ``params`` and ``train_tokens`` > 0.
-
-    Examples
-    --------
-    >>> f"{training_flops(8.03e9, 15e12):.3g}"
-    '7.23e+23'
-    """
-    n = _validate.positive("params", params)
-    d = _validate.positive("train_tokens", train_tokens)
-    return _out(TRAINING_FLOPS_PER_PARAM * n * d)
-
-
 def inference_flops(params, tokens_served):
     """Serving compute ``2 N T`` (FLOP) for ``tokens_served`` tokens (>= 0) of input and output.
 
@@ -434,6 +421,7 @@ def lifetime_flops(params, train_tokens, tokens_served):
     >>> f"{lifetime_flops(8.03e9, 15e12, 4.5e13) / training_flops(8.03e9, 15e12):.1f}"
     '2.0'
     """
+    _validate.positive("train_tokens", train_tokens)  # name the caller's argument in errors
     return _out(np.asarray(training_flops(params, train_tokens))
                 + np.asarray(inference_flops(params, tokens_served)))
 

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis import _validate, assumptions, datasets
+from analysis.inference import weight_bytes  # noqa: F401 (re-exported: weight memory at a bit width)
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -359,32 +360,6 @@ def active_share(params_active, params_total):
         raise ValueError(f"params_active={np.atleast_1d(a)[np.atleast_1d(bad)][0]!r} is larger than "
                          "params_total; a model cannot use more parameters than it has")
     return _out(a / t)
-
-
-def weight_bytes(params, bits_per_param):
-    """Memory taken by the weights: ``params * bits_per_param / 8`` bytes.
-
-    Parameters
-    ----------
-    params : float or array_like
-        Number of parameters (> 0).
-    bits_per_param : float or array_like
-        Bits stored per parameter, in (0, 64].
-
-    Returns
-    -------
-    float or ndarray
-        Bytes (broadcast over both arguments). Ignores quantisation scales and metadata, which
-        add a few percent at 4 bits.
-
-    Examples
-    --------
-    >>> weight_bytes(8e9, 4) / 1e9
-    4.0
-    """
-    n = _validate.positive("params", params)
-    b = _validate.in_range("bits_per_param", bits_per_param, 0.0, 64.0, low_open=True)
-    return _out(n * b / 8.0)
 
 
 def precision_reduction(bits_per_weight, reference_bits=16.0):
