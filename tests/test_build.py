@@ -30,7 +30,10 @@ def build(tmp_path: Path, page: str, notebook_source: str | None = None) -> subp
     if notebook_source is not None:
         nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                                "language": "python"}})
-        nb.cells = [nbformat.v4.new_markdown_cell("# A notebook"), nbformat.v4.new_code_cell(notebook_source)]
+        code, _, prose = notebook_source.partition("\n#md:")  # optional Markdown after the code
+        nb.cells = [nbformat.v4.new_markdown_cell("# A notebook"), nbformat.v4.new_code_cell(code)]
+        if prose:
+            nb.cells.append(nbformat.v4.new_markdown_cell(prose))
         nbformat.write(nb, tmp_path / "nb.ipynb")
         chapters.append({"file": "nb"})
     (tmp_path / "bib.md").write_text("# Bibliography\n\n```{bibliography}\n```\n")
@@ -57,8 +60,12 @@ def test_a_clean_page_builds(tmp_path):
         ("# Page\n\nSee {numref}`fig-does-not-exist`.\n", None, "fig-does-not-exist"),
         ("# Page\n\nSee {doc}`missing_page`.\n", None, "missing_page"),
         ("# Page\n\nText.\n", "raise RuntimeError('boom in a cell')", "boom in a cell"),
+        ("# Page\n\nThe run saturates near inf tokens per second.\n", None, "non-finite"),
+        ("# Page\n\nText.\n",
+         "from myst_nb import glue\nglue('x', float('nan'), display=False)\n#md:The loss is {glue:text}`x`.",
+         "non-finite"),
     ],
-    ids=["unknown-citation", "broken-numref", "broken-doc-link", "cell-error"],
+    ids=["unknown-citation", "broken-numref", "broken-doc-link", "cell-error", "inf-in-text", "nan-glued"],
 )
 def test_strict_build_fails(tmp_path, page, code, needle):
     out = build(tmp_path, page, code)

@@ -1,0 +1,208 @@
+"""Execute the chapters once, in parallel, into the book's execution cache; compare with stored.
+
+    python -m tools.execute                       # execute stale chapters into _build/.jupyter_cache
+    python -m tools.execute --cache DIR           # ... into another cache (e.g. a second BLAS kernel)
+    python -m tools.execute --compare [--cache DIR]   # also compare every chapter with its stored outputs
+
+Execution uses jupyter-cache's ``local-parallel`` executor (one kernel per core), the same cache
+Jupyter Book reads, so the strict build after ``make test`` executes nothing. A chapter whose code
+is already cached is not executed again (``tools/stamp.py`` clears the cache when a chapter's
+inputs outside the notebook change).
+
+Comparison (``compare``) is what makes the stored outputs a test that holds on any machine: every
+text output and glued value of the executed notebook must match the stored one with numbers
+compared at a tolerance, never at their last digit (see :func:`same_text`), and no glued value may
+be non-finite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "_build" / ".jupyter_cache"
+TIMEOUT = 600
+#: Numbers agree when within this relative tolerance, or one unit of their last printed digit.
+REL_TOL = 1e-4
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+#: Output mime types that are compared as text (images and raw HTML ids are not).
+TEXT_MIMES = ("text/plain", "text/markdown", "text/latex")
+GLUE_PREFIX = "application/papermill.record/"
+#: Object addresses (``<... at 0x7f...>``) differ on every run.
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
+_NONFINITE = re.compile(r"(?<![\w])[-+]?(?:nan|inf)(?![\w])", re.IGNORECASE)
+
+
+def chapters(root: Path = ROOT) -> list[Path]:
+    """The notebooks in the table of contents, in book order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(toc)
+    return [root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").exists()]
+
+
+def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT) -> dict[Path, str | None]:
+    """Execute the chapters not yet cached; return each chapter's traceback (None when it ran)."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    cache = get_cache(str(cache_path))
+    records = {Path(p).resolve(): cache.add_nb_to_project(str(Path(p).resolve())) for p in paths}
+    logger = logging.getLogger("tools.execute")
+    executor = load_executor("local-parallel", cache=cache, logger=logger)
+    executor.run_and_cache(filter_pks=[r.pk for r in records.values()], timeout=timeout,
+                           allow_errors=False)
+    results = {}
+    for path, record in records.items():
+        nb = nbformat.read(path, as_version=4)
+        try:
+            cache.match_cache_notebook(nb)
+            results[path] = None
+        except KeyError:
+            tb = cache.get_project_record(record.pk).traceback
+            results[path] = tb or "not executed (no traceback recorded)"
+    return results
+
+
+def executed(path: Path, cache_path: Path = CACHE):
+    """The executed notebook for ``path`` from the cache (KeyError if it is not cached)."""
+    from jupyter_cache import get_cache
+
+    nb = nbformat.read(path, as_version=4)
+    _, merged = get_cache(str(cache_path)).merge_match_into_notebook(nb)
+    return merged
+
+
+def same_text(stored: str, new: str, rel_tol: float = REL_TOL) -> bool:
+    """True when the texts agree outside numbers and every number agrees at a tolerance.
+
+    Two numbers agree when they differ by at most ``rel_tol`` relative to the larger, or by one
+    unit of the last digit printed in the stored text (so a value printed as ``1.4`` may be
+    ``1.5`` on another machine when the true value sits on the rounding boundary).
+    """
+    stored, new = _ADDRESS.sub("0x?", stored), _ADDRESS.sub("0x?", new)
+    if _NUMBER.sub("#", stored) != _NUMBER.sub("#", new):
+        return False
+    for a_txt, b_txt in zip(_NUMBER.findall(stored), _NUMBER.findall(new), strict=True):
+        a, b = float(a_txt), float(b_txt)
+        if a == b:
+            continue
+        mantissa = re.split(r"[eE]", a_txt)[0]
+        exponent = int(re.split(r"[eE]", a_txt)[1]) if re.search(r"[eE]", a_txt) else 0
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        unit = 10.0 ** (exponent - decimals)
+        if not (math.isfinite(a) and math.isfinite(b)):
+            return False
+        if abs(a - b) > max(rel_tol * max(abs(a), abs(b)), unit * (1 + 1e-9)):
+            return False
+    return True
+
+
+def _texts(cell) -> list[tuple[str, str]]:
+    """(label, text) for each comparable output of a code cell."""
+    found = []
+    for k, out in enumerate(cell.get("outputs", [])):
+        if out.get("output_type") == "stream":
+            if out.get("name") == "stdout":
+                found.append((f"output {k} (printed)", out.get("text", "")))
+            continue
+        data = out.get("data", {})
+        name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+        for mime, value in data.items():
+            base = mime[len(GLUE_PREFIX):] if mime.startswith(GLUE_PREFIX) else mime
+            if base in TEXT_MIMES:
+                text = "".join(value) if isinstance(value, list) else str(value)
+                label = f"glue {name!r}" if name else f"output {k} ({mime})"
+                found.append((label, text))
+    return found
+
+
+def nonfinite_glue(nb) -> list[str]:
+    """Names of glued values whose text is nan or inf (they would print on a page)."""
+    bad = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get(GLUE_PREFIX + "text/plain")
+            if name and text is not None and _NONFINITE.search("".join(text) if isinstance(text, list) else text):
+                bad.append(f"cell {i}: glue {name!r} = {text!r}")
+    return bad
+
+
+def compare(stored_nb, new_nb, rel_tol: float = REL_TOL) -> list[str]:
+    """Describe every difference between stored and executed outputs (empty when they agree)."""
+    problems = []
+    stored_cells = [c for c in stored_nb.cells if c.cell_type == "code"]
+    new_cells = [c for c in new_nb.cells if c.cell_type == "code"]
+    if len(stored_cells) != len(new_cells):
+        return [f"{len(stored_cells)} stored code cells but {len(new_cells)} executed"]
+    for i, (old, new) in enumerate(zip(stored_cells, new_cells, strict=True)):
+        if old.get("execution_count") is None and not old.get("outputs"):
+            continue  # never executed in the stored notebook: nothing to compare
+        a, b = _texts(old), _texts(new)
+        if [label for label, _ in a] != [label for label, _ in b]:
+            problems.append(f"code cell {i}: outputs differ in kind: stored {[x for x, _ in a]}, "
+                            f"now {[x for x, _ in b]}")
+            continue
+        for (label, s), (_, n) in zip(a, b, strict=True):
+            if not same_text(s, n, rel_tol):
+                problems.append(f"code cell {i}, {label}: stored {s[:300]!r}, now {n[:300]!r}")
+    return problems
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter in _toc.yml")
+    ap.add_argument("--cache", type=Path, default=CACHE)
+    ap.add_argument("--compare", action="store_true", help="compare with the stored outputs")
+    args = ap.parse_args(argv)
+    paths = [p.resolve() for p in args.notebooks] or chapters()
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"execute: no such notebook: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    status = 0
+    for path, tb in run(paths, args.cache).items():
+        rel = path.relative_to(ROOT)
+        if tb:
+            status = 1
+            print(f"execute: {rel} FAILED\n{tb}", file=sys.stderr)
+            continue
+        if args.compare:
+            new = executed(path, args.cache)
+            problems = compare(nbformat.read(path, as_version=4), new) + nonfinite_glue(new)
+            if problems:
+                status = 1
+                print(f"execute: {rel} differs from its stored outputs:", file=sys.stderr)
+                for p in problems:
+                    print(f"  {p}", file=sys.stderr)
+                continue
+        print(f"execute: {rel} ok")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
