@@ -4,7 +4,7 @@
 #                the strict build, a headless browser
 # Author verbs: make outputs | outputs-one CHAPTER=x | preview CHAPTER=x | check-chapter CHAPTER=x
 #               rerun CHAPTER=x SET="k=v .."
-#               make params | bench | lint | clean
+#               make bench | lint | clean
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -12,13 +12,16 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The chapter notebooks (those with a parameters cell). Nothing rewrites their sources: a
+# chapter's parameters cell reads data/assumptions.toml itself.
+CHAPTERS = $(shell $(PY) -m tools.chapters)
 
-.PHONY: help venv params book book-build test test-blas check-chapter lint chromium outputs outputs-one preview rerun bench bench-build clean
+.PHONY: help venv book book-build test test-blas check-chapter lint chromium outputs outputs-one preview rerun bench bench-build clean
 
 help:
 	@echo "make book   - build the HTML book into _build/html"
 	@echo "make test   - run every test (unit, notebooks, strict build, browser)"
-	@echo "make outputs | outputs-one CHAPTER=slug | preview CHAPTER=slug | params | bench | clean"
+	@echo "make outputs | outputs-one CHAPTER=slug | preview CHAPTER=slug | bench | clean"
 	@echo "make rerun CHAPTER=data_wall SET=\"usd_per_gpu_hour=3.0 mfu=0.5\""
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -31,9 +34,6 @@ $(INSTALLED): requirements.txt pyproject.toml
 
 venv: $(INSTALLED)
 
-params: venv
-	@$(BIN)/python -m tools.params sync
-
 # The build proper: strict, prints the failing notebook's error log, fails without HTML.
 book-build: venv
 	@$(BIN)/python -m tools.stamp check
@@ -43,7 +43,7 @@ book-build: venv
 	  echo "book: the strict build FAILED (status $$status)"; exit $$status; }
 	@test -f _build/html/index.html || { echo "book: no _build/html/index.html was produced"; exit 1; }
 
-book: params book-build
+book: book-build
 	@echo "book: built. Open file://$(CURDIR)/_build/html/index.html"
 
 chromium:
@@ -60,7 +60,6 @@ lint: venv
 test: venv chromium
 	@status=0; \
 	$(BIN)/ruff check analysis tests tools benchmarks book || status=1; \
-	$(BIN)/python -m tools.params check || status=1; \
 	$(BIN)/python -m tools.outputs --check book/*.ipynb || status=1; \
 	$(BIN)/python -m tools.stamp check; \
 	$(BIN)/python -m pytest --ignore=tests/browser tests || status=1; \
@@ -84,18 +83,16 @@ test-blas: venv
 check-chapter: venv
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env book/$(CHAPTER).ipynb
 
-outputs: params
-	@$(BIN)/python -m tools.outputs $$($(BIN)/python -m tools.params list)
+outputs: venv
+	@$(BIN)/python -m tools.outputs $(CHAPTERS)
 
 outputs-one: venv
-	@$(BIN)/python -m tools.params sync book/$(CHAPTER).ipynb
 	@$(BIN)/python -m tools.outputs book/$(CHAPTER).ipynb
 
 preview: venv
 	@$(BIN)/python -m tools.preview $(CHAPTER)
 
 rerun: venv
-	@$(BIN)/python -m tools.params sync book/$(CHAPTER).ipynb
 	@$(BIN)/python -m tools.rerun $(CHAPTER) $(SET)
 
 bench: venv

@@ -5,29 +5,43 @@ Assumptions (GPU price, utilisation, data stock, ...) are the reader's knobs. Th
 range (or allowed choices) and a one-line rationale. Published facts never live here: they are
 in ``data/*.csv`` with their sources.
 
+:func:`load` is the only code that opens the file. It returns an immutable
+:class:`Assumptions`: a mapping of name to value with attribute access. Helpers in
+:mod:`analysis` never read the file; they take values as arguments, and every ``claim_*``
+function takes one :class:`Assumptions` argument. A chapter's ``parameters`` cell reads the file;
+a papermill-injected cell or a reader's edit below it overrides the value, and
+:func:`current` turns the notebook's variables back into a validated :class:`Assumptions`.
+
 Examples
 --------
 >>> from analysis import assumptions
->>> assumptions.value("mfu")
+>>> A = assumptions.load()
+>>> A.mfu
 0.4
+>>> A.replace(mfu=0.5).mfu
+0.5
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
 __all__ = [
     "ASSUMPTIONS_FILE",
     "Assumption",
+    "Assumptions",
     "AssumptionsError",
     "load",
-    "value",
+    "current",
     "names",
     "check",
     "in_use",
@@ -65,6 +79,11 @@ class Assumption:
     def check(self, candidate, *, source: str = "") -> float | int | str:
         """Return ``candidate`` if it is acceptable for this assumption, else raise.
 
+        The value is returned exactly (nothing is rounded). An integer assumption returns an
+        ``int`` (a whole-number float such as ``20241220.0`` becomes ``20241220``); a float
+        assumption given a Python ``int`` returns the same value as a ``float``. ``True`` and
+        ``False`` are never numbers.
+
         Raises
         ------
         AssumptionsError
@@ -77,7 +96,8 @@ class Assumption:
                     f"{where}{self.name}={candidate!r} is not {self.accepted} ({self.unit})"
                 )
             return candidate
-        if isinstance(candidate, bool) or not isinstance(candidate, (int, float)):
+        if isinstance(candidate, bool) or not isinstance(candidate, numbers.Real) \
+                or type(candidate).__name__ == "bool_":
             raise AssumptionsError(
                 f"{where}{self.name}={candidate!r} is not a number; expected {self.unit} "
                 f"in {self.accepted}"
@@ -88,8 +108,12 @@ class Assumption:
                 f"{self.accepted} ({self.unit}); widen the range in {ASSUMPTIONS_FILE.name} "
                 "if you mean it"
             )
-        if isinstance(self.value, int) and not float(candidate).is_integer():
-            raise AssumptionsError(f"{where}{self.name}={candidate!r} must be a whole number")
+        if isinstance(self.value, int):
+            if not float(candidate).is_integer():
+                raise AssumptionsError(f"{where}{self.name}={candidate!r} must be a whole number")
+            return int(candidate)  # an integer assumption stays an integer (20241220.0 -> 20241220)
+        if not isinstance(candidate, float) and float(candidate) == candidate:
+            return float(candidate)  # a float assumption stays a float; the value is exact
         return candidate
 
 
@@ -135,8 +159,115 @@ def _parse_entry(path: Path, name: str, table) -> Assumption:
     return entry
 
 
+class Assumptions(Mapping):
+    """The report's assumptions, validated and immutable: a mapping of name to value.
+
+    Read a value as ``A["mfu"]`` or ``A.mfu``; :meth:`spec` gives its unit, range and rationale
+    (and the file's value); :meth:`replace` returns a new, validated object with some values
+    changed. Values keep their exact type and value: an integer stays an integer, nothing is
+    rounded. Build one with :func:`load` or :func:`current`, never by hand.
+    """
+
+    __slots__ = ("_specs", "_values", "_path")
+
+    def __init__(self, specs: Mapping[str, Assumption], values: Mapping | None = None, path: Path | None = None):
+        object.__setattr__(self, "_specs", MappingProxyType(dict(specs)))
+        vals = {n: a.value for n, a in specs.items()} if values is None else dict(values)
+        if list(vals) != list(specs):
+            raise AssumptionsError("values and specs must name the same assumptions in the same order")
+        object.__setattr__(self, "_values", MappingProxyType(vals))
+        object.__setattr__(self, "_path", path)
+
+    # the mapping
+    def __getitem__(self, name: str):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise KeyError(self._unknown(name)) from None
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(self._unknown(name)) from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"Assumptions are immutable; use .replace({name}=...) for a changed copy")
+
+    def __delattr__(self, name):
+        raise AttributeError("Assumptions are immutable")
+
+    def __reduce__(self):
+        return (Assumptions, (dict(self._specs), dict(self._values), self._path))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._values.items()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
+        return f"Assumptions({inner})"
+
+    def __dir__(self):
+        return [*super().__dir__(), *self._values]
+
+    def _unknown(self, name) -> str:
+        where = f"{self._path}: " if self._path is not None else ""
+        return f"{where}no assumption named {name!r}; known: {', '.join(self._values)}"
+
+    @property
+    def path(self) -> Path | None:
+        """The file the assumptions were read from."""
+        return self._path
+
+    def spec(self, name: str) -> Assumption:
+        """The :class:`Assumption` ``name``: unit, range or choices, rationale, the file's value.
+
+        Raises
+        ------
+        AssumptionsError
+            If ``name`` is not an assumption (the message lists the known names).
+        """
+        if name not in self._specs:
+            raise AssumptionsError(self._unknown(name))
+        return self._specs[name]
+
+    def specs(self) -> Mapping[str, Assumption]:
+        """Every :class:`Assumption`, in file order (read-only)."""
+        return self._specs
+
+    def replace(self, **overrides) -> Assumptions:
+        """A new :class:`Assumptions` with ``overrides`` applied, each checked against its range.
+
+        Raises
+        ------
+        AssumptionsError
+            Naming the assumption, the value and what is accepted (a ``ValueError``).
+        """
+        vals = dict(self._values)
+        for name, candidate in overrides.items():
+            vals[name] = self.spec(name).check(candidate, source="override")
+        return Assumptions(self._specs, vals, self._path)
+
+    @property
+    def overrides(self) -> dict:
+        """The assumptions whose value differs from the file's, ``{name: value}``."""
+        return {k: v for k, v in self._values.items() if not _same(v, self._specs[k].value)}
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
 @lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> dict[str, Assumption]:
+def _load_cached(path: Path, mtime_ns: int) -> Assumptions:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -145,11 +276,11 @@ def _load_cached(path: Path, mtime_ns: int) -> dict[str, Assumption]:
         raise AssumptionsError(f"{path}: not valid TOML: {exc}") from None
     if not raw:
         raise AssumptionsError(f"{path}: the assumptions file defines no assumption")
-    return {name: _parse_entry(path, name, table) for name, table in raw.items()}
+    return Assumptions({name: _parse_entry(path, name, table) for name, table in raw.items()}, path=path)
 
 
-def load(path: str | Path | None = None) -> dict[str, Assumption]:
-    """Load and validate the assumptions file.
+def load(path: str | Path | None = None) -> Assumptions:
+    """Read and validate the assumptions file: the only function that opens it.
 
     Parameters
     ----------
@@ -158,8 +289,8 @@ def load(path: str | Path | None = None) -> dict[str, Assumption]:
 
     Returns
     -------
-    dict of str to Assumption
-        In file order.
+    Assumptions
+        Immutable; in file order. The file is re-read when it changes.
 
     Raises
     ------
@@ -170,7 +301,20 @@ def load(path: str | Path | None = None) -> dict[str, Assumption]:
     p = Path(path) if path is not None else ASSUMPTIONS_FILE
     p = p.resolve()
     mtime = p.stat().st_mtime_ns if p.exists() else -1
-    return dict(_load_cached(p, mtime))
+    return _load_cached(p, mtime)
+
+
+def current(namespace: Mapping, path: str | Path | None = None) -> Assumptions:
+    """The file's assumptions overridden by the same-named variables of ``namespace``.
+
+    A chapter calls ``A = assumptions.current(globals())`` right after its parameters cell, so a
+    papermill-injected cell or a reader's edit of that cell overrides the file. Each override is
+    validated as in :meth:`Assumptions.replace`.
+    """
+    if not isinstance(namespace, Mapping):
+        raise AssumptionsError(f"namespace={type(namespace).__name__} must be a mapping such as globals()")
+    base = load(path)
+    return base.replace(**{k: namespace[k] for k in base if k in namespace})
 
 
 def names(path: str | Path | None = None) -> list[str]:
@@ -178,65 +322,60 @@ def names(path: str | Path | None = None) -> list[str]:
     return list(load(path))
 
 
-def value(name: str, path: str | Path | None = None):
-    """The current value of one assumption.
-
-    Raises
-    ------
-    AssumptionsError
-        If ``name`` is not an assumption (the message lists the known names).
-    """
-    table = load(path)
-    if name not in table:
-        raise AssumptionsError(
-            f"{ASSUMPTIONS_FILE if path is None else path}: no assumption named {name!r}; "
-            f"known: {', '.join(table)}"
-        )
-    return table[name].value
-
-
 def check(path: str | Path | None = None, **values) -> dict:
-    """Validate overrides against the file's ranges and return them.
+    """Validate overrides against the file's ranges and return them (types made exact).
 
     ``check(mfu=0.5)`` returns ``{"mfu": 0.5}``; ``check(mfu=1.5)`` raises
     :class:`AssumptionsError` naming ``mfu``, the value and the plausible range.
     """
-    table = load(path)
-    out = {}
-    for name, candidate in values.items():
-        if name not in table:
-            raise AssumptionsError(f"no assumption named {name!r}; known: {', '.join(table)}")
-        out[name] = table[name].check(candidate, source="override")
-    return out
+    a = load(path).replace(**values)
+    return {k: a[k] for k in values}
 
 
 def _fmt(v) -> str:
     if isinstance(v, float) and not float(v).is_integer():
-        return f"{v:.6g}"
+        return repr(v) if len(repr(v)) <= 12 else f"{v:.9g}"
     if isinstance(v, float):
         return f"{v:.6g}" if abs(v) >= 1e6 else f"{v:.1f}"
     return str(v)
 
 
-def in_use(namespace: dict, path: str | Path | None = None) -> pd.DataFrame:
-    """Validate the assumptions a notebook defines and return them as a table.
+def in_use(a: Assumptions, names: Iterable[str] | Mapping | None = None) -> pd.DataFrame:
+    """The table of the assumptions a chapter uses, marking those that differ from the file.
 
-    Call it right after a chapter's parameters cell with ``globals()``: every variable whose
-    name is an assumption is checked against the file's range, and the returned table shows
-    the value in use, the file's default, the unit, the range and whether it was overridden
-    (for example by papermill).
+    Parameters
+    ----------
+    a : Assumptions
+        The values in use (from :func:`current`).
+    names : iterable of str, or a mapping such as ``globals()``, optional
+        Which rows to show: every name listed (each must be an assumption), or, for a mapping,
+        its keys that are assumptions. Default: all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by assumption: value in use, unit, plausible range, and whether it was
+        overridden (for example by papermill), with the file's value.
     """
-    table = load(path)
-    used = {k: namespace[k] for k in table if k in namespace}
-    check(path, **used)
+    if not isinstance(a, Assumptions):
+        raise AssumptionsError(f"a={type(a).__name__} must be an Assumptions (assumptions.current(globals()))")
+    if names is None:
+        shown = list(a)
+    elif isinstance(names, Mapping):
+        shown = [k for k in a if k in names]
+    else:
+        shown = list(names)
+        for n in shown:
+            a.spec(n)
     rows = []
-    for name, val in used.items():
-        a = table[name]
+    for name in shown:
+        spec, val = a.spec(name), a[name]
         rows.append({
             "assumption": name,
             "value": _fmt(val),
-            "unit": a.unit,
-            "plausible range": a.accepted,
-            "overridden": "" if val == a.value else f"yes (file: {_fmt(a.value)})",
+            "unit": spec.unit,
+            "plausible range": spec.accepted,
+            "overridden": "" if _same(val, spec.value) else f"yes (file: {_fmt(spec.value)})",
         })
-    return pd.DataFrame(rows).set_index("assumption")
+    return pd.DataFrame(rows, columns=["assumption", "value", "unit", "plausible range", "overridden"]
+                        ).set_index("assumption")

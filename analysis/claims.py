@@ -21,22 +21,22 @@ def _estimate(model: str) -> float:
     return float(row["flops"].iloc[0])
 
 
-def claim_llama3_tokens() -> float:
+def claim_llama3_tokens(a) -> float:
     """Tokens Llama 3 405B was pretrained on, from the Llama 3 report (essay: 15T)."""
     df = datasets.load("llama3_scaling")
     return float(df.loc[df["name"] == "flagship_tokens", "value"].iloc[0])
 
 
-def claim_third_of_750b_params() -> float:
+def claim_third_of_750b_params(a) -> float:
     """A third of the 20-tokens-per-parameter optimum on 15T tokens (essay: about 250B)."""
-    return scaling.claim_compute_optimal_params_at_15t() / 3
+    return scaling.claim_compute_optimal_params_at_15t(a) / 3
 
 
-def claim_flops_vs_gemini_ultra() -> float:
+def claim_flops_vs_gemini_ultra(a) -> float:
     """Epoch AI's estimate of Gemini 1.0 Ultra's training compute, FLOP (essay: 7e25)."""
     return _estimate("Gemini 1.0 Ultra")
 
 
-def claim_flops_over_gpt4() -> float:
+def claim_flops_over_gpt4(a) -> float:
     """The 750B-on-15T run's compute over Epoch AI's GPT-4 estimate (essay: 4x)."""
-    return scaling.claim_compute_optimal_flops_at_15t() / _estimate("GPT-4")
+    return scaling.claim_compute_optimal_flops_at_15t(a) / _estimate("GPT-4")

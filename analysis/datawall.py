@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from analysis import _validate, assumptions, datasets, hardware, ledger, repetition, scaling
+from analysis import _validate, datasets, hardware, ledger, repetition, scaling
 
 __all__ = [
     "fits",
@@ -680,78 +680,77 @@ def claim_table(values: dict) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _file_claims() -> dict:
-    table = assumptions.load()
-    names = inspect.signature(claim_values).parameters
-    return claim_values(**{k: table[k].value for k in names})
+def _claims(a) -> dict:
+    """:func:`claim_values` at the assumptions ``a`` (an :class:`analysis.assumptions.Assumptions`)."""
+    return claim_values(**{k: a[k] for k in inspect.signature(claim_values).parameters})
 
 
-def claim_data_wall_flops_for_large_budget() -> float:
+def claim_data_wall_flops_for_large_budget(a) -> float:
     """FLOPs the essay's $1B buys on H100s in FP8 (essay: 2e27 FLOP)."""
-    return _file_claims()["flops_for_large_budget"]
+    return _claims(a)["flops_for_large_budget"]
 
 
-def claim_data_wall_flops_for_small_budget() -> float:
+def claim_data_wall_flops_for_small_budget(a) -> float:
     """FLOPs the essay's $100M buys on H100s in FP8 (essay: 2e26 FLOP)."""
-    return _file_claims()["flops_for_small_budget"]
+    return _claims(a)["flops_for_small_budget"]
 
 
-def claim_data_wall_tokens_at_large_flops() -> float:
+def claim_data_wall_tokens_at_large_flops(a) -> float:
     """Chinchilla-optimal tokens at 2e27 FLOP, 20 tokens per parameter (essay: 8e13 tokens)."""
-    return _file_claims()["tokens_at_large_flops"]
+    return _claims(a)["tokens_at_large_flops"]
 
 
-def claim_data_wall_usd_for_scale_up() -> float:
+def claim_data_wall_usd_for_scale_up(a) -> float:
     """Dollars of H100 FP8 time for 8e28 FLOP (essay: 4e10 USD)."""
-    return _file_claims()["usd_for_scale_up"]
+    return _claims(a)["usd_for_scale_up"]
 
 
-def claim_data_wall_gigawatts_for_scale_up() -> float:
+def claim_data_wall_gigawatts_for_scale_up(a) -> float:
     """Facility power (GW) of an 8e28-FLOP H100 run lasting ``run_days`` (essay: 6 GW)."""
-    return _file_claims()["gigawatts_for_scale_up"]
+    return _claims(a)["gigawatts_for_scale_up"]
 
 
-def claim_data_wall_flops_supported_by_repeated_data() -> float:
+def claim_data_wall_flops_supported_by_repeated_data(a) -> float:
     """Compute whose 20-tokens-per-parameter optimum needs 50T unique tokens x 16 epochs (essay: 8e28 FLOP)."""
-    return _file_claims()["flops_supported_by_repeated_data"]
+    return _claims(a)["flops_supported_by_repeated_data"]
 
 
-def claim_data_wall_usd_at_unique_stock() -> float:
+def claim_data_wall_usd_at_unique_stock(a) -> float:
     """Dollars (H100 FP8) at which a 20-tokens-per-parameter run uses up the unique stock once.
 
     The essay expects the trend to reach the $1B runs and then stall on data (essay: about 1e9 USD).
     """
-    return _file_claims()["usd_at_unique_stock"]
+    return _claims(a)["usd_at_unique_stock"]
 
 
-def claim_data_wall_h100_fp8_sparse_pflops() -> float:
+def claim_data_wall_h100_fp8_sparse_pflops(a) -> float:
     """H100 SXM sparse FP8 peak, PFLOP/s (essay: 4)."""
-    return _file_claims()["h100_fp8_sparse_pflops"]
+    return _claims(a)["h100_fp8_sparse_pflops"]
 
 
-def claim_data_wall_h100_fp8_dense_pflops() -> float:
+def claim_data_wall_h100_fp8_dense_pflops(a) -> float:
     """H100 SXM dense FP8 peak, PFLOP/s (essay: 2)."""
-    return _file_claims()["h100_fp8_dense_pflops"]
+    return _claims(a)["h100_fp8_dense_pflops"]
 
 
-def claim_data_wall_sparse_over_dense() -> float:
+def claim_data_wall_sparse_over_dense(a) -> float:
     """Ratio of the H100's sparse to dense FP8 peak (essay: 2)."""
-    return _file_claims()["sparse_over_dense"]
+    return _claims(a)["sparse_over_dense"]
 
 
-def claim_data_wall_gb200_fp8_dense_pflops() -> float:
+def claim_data_wall_gb200_fp8_dense_pflops(a) -> float:
     """GB200 (NVL72, per GPU) dense FP8 peak, PFLOP/s (essay: 5 for 'a Blackwell GPU')."""
-    return _file_claims()["gb200_fp8_dense_pflops"]
+    return _claims(a)["gb200_fp8_dense_pflops"]
 
 
-def claim_data_wall_hgx_b200_fp8_dense_pflops() -> float:
+def claim_data_wall_hgx_b200_fp8_dense_pflops(a) -> float:
     """HGX B200 (per GPU) dense FP8 peak, PFLOP/s (essay: 5 for 'a Blackwell GPU')."""
-    return _file_claims()["hgx_b200_fp8_dense_pflops"]
+    return _claims(a)["hgx_b200_fp8_dense_pflops"]
 
 
-def claim_data_wall_gb200_over_h100_tdp() -> float:
+def claim_data_wall_gb200_over_h100_tdp(a) -> float:
     """GB200 per-GPU TDP over H100 SXM TDP (essay: power per GPU 'similar', read as 1)."""
-    return _file_claims()["gb200_over_h100_tdp"]
+    return _claims(a)["gb200_over_h100_tdp"]
 
 
 # ----------------------------------------------------------------------------------------------

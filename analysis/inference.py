@@ -671,7 +671,7 @@ def points_per_decade(score_low, score_high, compute_ratio):
 
 
 # ------------------------------------------------------------------------------------------
-# Claims of essay A, recomputed from data/ and data/assumptions.toml
+# Claims of essay A, recomputed from data/ and the assumptions ``a`` each claim function takes
 # ------------------------------------------------------------------------------------------
 
 
@@ -683,33 +683,30 @@ def _chip_bandwidth(chip):
     return float(chips.loc[chips["chip"] == chip, "memory_bandwidth_gb_per_s"].iloc[0]) * 1e9
 
 
-def _q4_bound(chip, model="Llama 3 8B"):
-    from analysis import assumptions
-
-    bits = assumptions.value("inf_q4_bits_per_param")
+def _q4_bound(chip, bits, model="Llama 3 8B"):
     return decode_tokens_per_second(_chip_bandwidth(chip),
                                     weight_bytes(architecture(model)["params"], bits))
 
 
-def claim_inference_shift_8b_params_billion():
+def claim_inference_shift_8b_params_billion(a):
     """Essay A: the local models have about 7-8B parameters. Llama 3 8B from its architecture (B)."""
     return architecture("Llama 3 8B")["params"] / 1e9
 
 
-def claim_inference_shift_405b_params_billion():
+def claim_inference_shift_405b_params_billion(a):
     """Essay A: Meta's state-of-the-art model has 405B parameters. Computed from Table 3 (B)."""
     return architecture("Llama 3 405B")["params"] / 1e9
 
 
-def claim_inference_shift_m1_8b_tokens_per_second():
+def claim_inference_shift_m1_8b_tokens_per_second(a):
     """Essay A: an 8B model runs on a base M1 'not ultra-quick but not slow'. Batch-1 decode
     bound for Llama 3 8B at ``inf_q4_bits_per_param`` bits on an M1 (tokens/s)."""
-    return _q4_bound("Apple M1")
+    return _q4_bound("Apple M1", a.inf_q4_bits_per_param)
 
 
-def claim_inference_shift_m1pro_8b_tokens_per_second():
+def claim_inference_shift_m1pro_8b_tokens_per_second(a):
     """The same bound on an M1 Pro, the chip of every 14-inch M1 MacBook Pro (tokens/s)."""
-    return _q4_bound("Apple M1 Pro")
+    return _q4_bound("Apple M1 Pro", a.inf_q4_bits_per_param)
 
 
 def _arc():
@@ -720,14 +717,14 @@ def _arc():
     return semi
 
 
-def claim_inference_shift_o3_compute_orders_of_magnitude():
+def claim_inference_shift_o3_compute_orders_of_magnitude(a):
     """Essay A: o-series inference needs 'orders of magnitude more compute'. log10 of o3's
     high/low ARC-AGI token ratio on the semi-private set (orders of magnitude)."""
     semi = _arc()
     return float(np.log10(semi.loc["high", "tokens"] / semi.loc["low", "tokens"]))
 
 
-def claim_inference_shift_o3_high_cost_per_task_usd():
+def claim_inference_shift_o3_high_cost_per_task_usd(a):
     """Essay A's log-scale ARC chart: estimated cost per task of o3's high-compute setting
     (USD, an estimate: low-compute cost per task x ARC's stated compute ratio)."""
     semi = _arc()
@@ -742,7 +739,7 @@ def _events():
     return {row.event: row.date.date() for row in ev.itertuples()}
 
 
-def claim_inference_shift_o3_release_delay_days():
+def claim_inference_shift_o3_release_delay_days(a):
     """Essay A: 'on Friday, o3 got released'. Days from o3's announcement (Friday 20 Dec 2024)
     to its release (days; 0 would mean the essay is right)."""
     ev = _events()
@@ -752,7 +749,7 @@ def claim_inference_shift_o3_release_delay_days():
     return float((ev["o3 released"] - announced).days)
 
 
-def claim_inference_shift_o1_age_months():
+def claim_inference_shift_o1_age_months(a):
     """Essay A: 'o1 came a month or two ago'. Months from o1-preview's release to o3's
     announcement (months of 30.44 days)."""
     ev = _events()
@@ -761,7 +758,7 @@ def claim_inference_shift_o1_age_months():
     return days / (365.25 / 12)
 
 
-def claim_inference_shift_o1_preview_messages_per_day():
+def claim_inference_shift_o1_preview_messages_per_day(a):
     """Essay A: OpenAI limits o1 calls per day even for paying users. o1-preview's Plus limit at
     launch, as messages per day (it was set per week)."""
     from analysis import datasets

@@ -770,44 +770,44 @@ def simulate_isoflop_studies(law, design, *, n_studies, noise, seed) -> IsoFlopS
 # ------------------------------------------------------------------------------------------
 
 
-def claim_llama3_refit_budget_flops() -> float:
+def claim_llama3_refit_budget_flops(a) -> float:
     """Flagship training compute, 6 x 405B x 15.6T (FLOP); the essay says 3.8e25."""
     p = published()
     return float(FLOPS_PER_PARAM_TOKEN * p["flagship_params"] * p["flagship_tokens"])
 
 
-def claim_llama3_refit_optimal_tokens() -> float:
+def claim_llama3_refit_optimal_tokens(a) -> float:
     """Optimal tokens at 3.8e25 FLOP from the Figure 3 legend law; the essay says 16.55T."""
     return float(ALLOCATIONS["llama3_legend"].tokens(published()["extrapolation_flops"]))
 
 
-def claim_llama3_refit_optimal_params() -> float:
+def claim_llama3_refit_optimal_params(a) -> float:
     """Optimal parameters at 3.8e25 FLOP from the Figure 3 legend law, C / (6 D*); the essay says 402B."""
     return float(ALLOCATIONS["llama3_legend"].params(published()["extrapolation_flops"]))
 
 
-def claim_llama3_refit_tokens_per_param() -> float:
+def claim_llama3_refit_tokens_per_param(a) -> float:
     """Tokens per parameter of the paper's extrapolated optimum, 16.55T / 402B; the essay says 41."""
     p = published()
     return p["extrapolated_tokens"] / p["extrapolated_params"]
 
 
-def claim_llama3_refit_exponent() -> float:
+def claim_llama3_refit_exponent(a) -> float:
     """Llama 3's fitted token exponent as printed in the Figure 3 legend; the essay says 0.53."""
     return float(ALLOCATIONS["llama3_legend"].b)
 
 
-def claim_llama3_refit_chinchilla_exponent() -> float:
+def claim_llama3_refit_chinchilla_exponent(a) -> float:
     """Chinchilla's token exponent from isoFLOP profiles (Approach 2); the essay says 0.51."""
     return float(ALLOCATIONS["chinchilla_2"].b)
 
 
-def claim_llama3_refit_fit_max_flops() -> float:
+def claim_llama3_refit_fit_max_flops(a) -> float:
     """Largest budget of Llama 3's scaling-law runs (FLOP); the essay says 1e22."""
     return published()["fit_max_flops"]
 
 
-def claim_llama3_refit_chinchilla_fit_max_flops() -> float:
+def claim_llama3_refit_chinchilla_fit_max_flops(a) -> float:
     """Largest isoFLOP budget of Chinchilla's Approach 2 (FLOP); the essay says 3e21."""
     rng = ALLOCATIONS["chinchilla_2"].fit_range_flops
     if rng is None:
@@ -815,19 +815,19 @@ def claim_llama3_refit_chinchilla_fit_max_flops() -> float:
     return float(rng[1])
 
 
-def claim_llama3_refit_llama_gap() -> float:
+def claim_llama3_refit_llama_gap(a) -> float:
     """Extrapolation distance of Llama 3's law, 3.8e25 / 1e22; the essay says 4000x."""
     p = published()
     return float(extrapolation_distance(p["extrapolation_flops"], p["fit_max_flops"]))
 
 
-def claim_llama3_refit_chinchilla_gap() -> float:
+def claim_llama3_refit_chinchilla_gap(a) -> float:
     """Extrapolation distance of Chinchilla's isoFLOP law to the Gopher budget; the essay says 200x.
 
     The Gopher/Chinchilla budget is the 67B row of Chinchilla's Table 3
     (:func:`chinchilla_gopher_flops`).
     """
-    return float(extrapolation_distance(chinchilla_gopher_flops(), claim_llama3_refit_chinchilla_fit_max_flops()))
+    return float(extrapolation_distance(chinchilla_gopher_flops(), claim_llama3_refit_chinchilla_fit_max_flops(a)))
 
 
 def chinchilla_gopher_flops() -> float:
@@ -851,17 +851,17 @@ def chinchilla_gopher_flops() -> float:
     return float(row["flops"].iloc[0])
 
 
-def claim_llama3_refit_target_flops() -> float:
+def claim_llama3_refit_target_flops(a) -> float:
     """Budget Llama 3's law was extrapolated to (FLOP); the essay says about 4e25."""
     return published()["extrapolation_flops"]
 
 
-def claim_llama3_refit_chinchilla_target_flops() -> float:
+def claim_llama3_refit_chinchilla_target_flops(a) -> float:
     """Budget Chinchilla's law was extrapolated to, Gopher's (FLOP); the essay says 6e23."""
     return chinchilla_gopher_flops()
 
 
-def claim_llama3_refit_flagship_overtraining() -> float:
+def claim_llama3_refit_flagship_overtraining(a) -> float:
     """Flagship tokens per parameter over the 20-per-parameter rule, (15.6T / 405B) / 20.
 
     The essay says Llama 3 405B was sized to be optimal "rather than being 2x overtrained".
@@ -872,7 +872,7 @@ def claim_llama3_refit_flagship_overtraining() -> float:
     return p["flagship_tokens"] / p["flagship_params"] / ratio_rule
 
 
-def claim_llama3_refit_ratio_drift_exponent() -> float:
+def claim_llama3_refit_ratio_drift_exponent(a) -> float:
     """Exponent of the drift of D*/N* with compute under Llama 3's law, 2 alpha - 1.
 
     Positive means optimal data grows faster than parameters (the essay's claim).

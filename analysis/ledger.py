@@ -30,7 +30,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis import _validate, datasets
+from analysis import _validate, assumptions, datasets
 
 __all__ = ["HOLDS", "ROUGHLY", "FAILS", "UNCHECKABLE", "NO_RATIO", "VERDICTS", "HOLDS_WITHIN", "ROUGHLY_WITHIN",
            "verdict", "resolve", "recompute", "ledger", "summary"]
@@ -99,9 +99,9 @@ def resolve(reference: str):
     return fn
 
 
-def recompute(reference: str) -> float:
-    """Call the function named by ``reference`` and return its value as a finite float."""
-    value = resolve(reference)()
+def recompute(reference: str, a: assumptions.Assumptions) -> float:
+    """Call the function named by ``reference`` with the assumptions ``a``; return a finite float."""
+    value = resolve(reference)(a)
     try:
         out = float(value)
     except (TypeError, ValueError):
@@ -111,12 +111,13 @@ def recompute(reference: str) -> float:
     return out
 
 
-def ledger() -> pd.DataFrame:
+def ledger(a: assumptions.Assumptions | None = None) -> pd.DataFrame:
     """The full ledger: ``data/claims.csv`` with recomputed values, ratios and verdicts.
 
     Columns added: ``recomputed``, ``ratio`` (essay / recomputed), ``rule_verdict`` and
     ``verdict`` (the override where one is given, else the rule's).
     """
+    a = assumptions.load() if a is None else a
     df = datasets.load("claims").copy()
     recomputed, ratio, rule = [], [], []
     for row in df.itertuples(index=False):
@@ -125,7 +126,7 @@ def ledger() -> pd.DataFrame:
             ratio.append(np.nan)
             rule.append(UNCHECKABLE)
             continue
-        value = recompute(row.recompute)
+        value = recompute(row.recompute, a)
         recomputed.append(value)
         if row.essay_value == 0 or value == 0 or (row.essay_value > 0) != (value > 0):
             ratio.append(np.nan)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import _validate, assumptions, datasets
+from analysis import _validate, datasets
 from analysis.inference import weight_bytes  # noqa: F401 (re-exported: weight memory at a bit width)
 
 __all__ = [
@@ -382,16 +382,15 @@ def essay(name: str) -> float:
     return float(row["value"].iloc[0])
 
 
-def first_party_frontier(threshold=None, input_share=None):
+def first_party_frontier(threshold, input_share):
     """First-party list prices (``data/api_prices.csv``) on the cheapest-price frontier.
 
-    Non-reasoning models with a verified MMLU score at or above ``threshold`` (default: the
-    ``smp_mmlu_threshold`` assumption), blended with ``input_share`` (default: the
+    Non-reasoning models with a verified MMLU score at or above ``threshold`` (the chapters pass
+    the ``smp_mmlu_threshold`` assumption), blended with ``input_share`` (the
     ``blend_input_share`` assumption). Returns the frontier rows sorted by date, with a
     ``usd_per_mtok_blended`` column.
     """
-    thr = assumptions.value("smp_mmlu_threshold") if threshold is None else threshold
-    share = assumptions.value("blend_input_share") if input_share is None else input_share
+    thr, share = threshold, input_share
     df = datasets.load("api_prices")
     df = df[~df["reasoning"].astype(bool) & df["mmlu_pct"].notna()].copy()
     df["usd_per_mtok_blended"] = blended_price(df["usd_per_mtok_input"].to_numpy(),
@@ -400,9 +399,10 @@ def first_party_frontier(threshold=None, input_share=None):
     return df[mask].sort_values("price_date").reset_index(drop=True)
 
 
-def epoch_frontier(threshold=None):
-    """Epoch AI's candidate models (``data/smp_epoch_models.csv``) on the cheapest-price frontier."""
-    thr = assumptions.value("smp_mmlu_threshold") if threshold is None else threshold
+def epoch_frontier(threshold):
+    """Epoch AI's candidate models (``data/smp_epoch_models.csv``) on the cheapest-price frontier
+    at MMLU ``threshold`` (the ``smp_mmlu_threshold`` assumption)."""
+    thr = threshold
     df = datasets.load("smp_epoch_models")
     mask = frontier_mask(df["release_date"], df["usd_per_mtok_blended"], df["mmlu_pct"], thr)
     return df[mask].sort_values("release_date").reset_index(drop=True)
@@ -416,69 +416,69 @@ def _prices(model: str) -> pd.Series:
     return row.iloc[0]
 
 
-def _headline_ratios() -> dict:
+def _headline_ratios(input_share) -> dict:
     old, new = _prices("text-davinci-003"), _prices("gpt-4o-mini")
     return price_ratios(old["usd_per_mtok_input"], old["usd_per_mtok_output"],
                         new["usd_per_mtok_input"], new["usd_per_mtok_output"],
-                        assumptions.value("blend_input_share"))
+                        input_share)
 
 
 # ---------------------------------------------------------------------------------------------
-# Claims (zero-argument; the essay's value and unit in each docstring)
+# Claims (each takes the assumptions ``a``; the essay's value and unit in each docstring)
 
 
-def claim_small_models_price_ratio_input() -> float:
+def claim_small_models_price_ratio_input(a) -> float:
     """text-davinci-003 -> GPT-4o mini, per input token (essay: 100x cheaper)."""
-    return float(_headline_ratios()["input"])
+    return float(_headline_ratios(a.blend_input_share)["input"])
 
 
-def claim_small_models_price_ratio_output() -> float:
+def claim_small_models_price_ratio_output(a) -> float:
     """text-davinci-003 -> GPT-4o mini, per output token (essay: 100x cheaper)."""
-    return float(_headline_ratios()["output"])
+    return float(_headline_ratios(a.blend_input_share)["output"])
 
 
-def claim_small_models_price_ratio_blended() -> float:
+def claim_small_models_price_ratio_blended(a) -> float:
     """text-davinci-003 -> GPT-4o mini, blended with ``blend_input_share`` (essay: 100x cheaper)."""
-    return float(_headline_ratios()["blended"])
+    return float(_headline_ratios(a.blend_input_share)["blended"])
 
 
-def claim_small_models_decline_per_year() -> float:
+def claim_small_models_decline_per_year(a) -> float:
     """Fitted yearly price decline at the MMLU threshold, first-party list prices (x per year).
 
     The essay gives no rate; it expects "another 100x", more slowly than the first.
     """
-    fr = first_party_frontier()
+    fr = first_party_frontier(a.smp_mmlu_threshold, a.blend_input_share)
     return float(fit_log_linear_decline(fr["price_date"], fr["usd_per_mtok_blended"],
-                                        level=assumptions.value("smp_ci_level")).factor_per_year)
+                                        level=a.smp_ci_level).factor_per_year)
 
 
-def claim_small_models_years_per_100x() -> float:
+def claim_small_models_years_per_100x(a) -> float:
     """Years for another 100x at Epoch AI's published MMLU >= threshold rate (essay: 'another 100x')."""
     df = datasets.load("price_decline_epoch")
-    thr = assumptions.value("smp_mmlu_threshold")
+    thr = a.smp_mmlu_threshold
     row = df[(df["benchmark"] == "MMLU") & np.isclose(df["threshold_score"], thr)]
     if row.empty:
-        rate = claim_small_models_decline_per_year()
+        rate = claim_small_models_decline_per_year(a)
     else:
         rate = float(row["factor_per_year"].iloc[0])
     return float(years_for_factor(essay("next_ratio"), rate))
 
 
-def claim_small_models_active_params_200b() -> float:
+def claim_small_models_active_params_200b(a) -> float:
     """Active parameters of a 200B model as sparse as the sparsest deployed MoE (essay: 50M)."""
     df = datasets.load("moe_models")
     share = np.min(active_share(df["params_active"].to_numpy(), df["params_total"].to_numpy()))
     return float(share * essay("moe_total_params"))
 
 
-def claim_small_models_transformer_year() -> float:
+def claim_small_models_transformer_year(a) -> float:
     """Year the Transformer paper was first posted (essay: 2016)."""
     df = datasets.load("smp_paper_dates")
     row = df[df["source_key"] == "vaswani2017attention"]
     return float(row["first_posted"].iloc[0].year)
 
 
-def claim_small_models_transformer_params() -> float:
+def claim_small_models_transformer_params(a) -> float:
     """Parameters of the Transformer that set the English-French record (essay: 50M)."""
     df = datasets.load("transformer_2017")
     prior_best = df.loc[df["system_type"].str.startswith("prior"), "bleu_en_fr_test"].max()
@@ -486,7 +486,7 @@ def claim_small_models_transformer_params() -> float:
     return float(tr["params"].min())
 
 
-def claim_small_models_precision_reduction() -> float:
+def claim_small_models_precision_reduction(a) -> float:
     """Largest cut from 16-bit weights with no or negligible loss after training (essay: 10x)."""
     df = datasets.load("quantization")
     ok = df[df["post_training"].astype(bool) & df["quality_loss"].isin(["none", "negligible"])]

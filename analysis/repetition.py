@@ -857,114 +857,110 @@ def scenario_largest_run(data_multiplier=1.0):
 
 
 # ------------------------------------------------------------------------------------------
-# Claims (zero-argument; read the current data and assumptions files)
+# Claims (each takes the assumptions ``a``, an analysis.assumptions.Assumptions)
 # ------------------------------------------------------------------------------------------
 
 
-def _cost_assumptions():
-    from analysis import assumptions
-
-    return {k: assumptions.value(k) for k in ("usd_per_gpu_hour", "mfu", "gpu")}
+def _cost(a) -> dict:
+    return {k: a[k] for k in ("usd_per_gpu_hour", "mfu", "gpu")}
 
 
-def claim_repetition_value_loss_16_marginal() -> float:
+def claim_repetition_value_loss_16_marginal(a) -> float:
     """How many times less a token seen on the 16th pass is worth than a fresh one (essay: 2-3x)."""
     return 1.0 / float(marginal_token_value(essay_value("max_epochs")))
 
 
-def claim_repetition_value_loss_16_average() -> float:
+def claim_repetition_value_loss_16_average(a) -> float:
     """Average loss of value per token over 16 passes, D / D' (essay: 2-3x, and 2x in its 800T sum)."""
     return 1.0 / float(average_token_value(essay_value("max_epochs")))
 
 
-def claim_repetition_value_5_epochs() -> float:
+def claim_repetition_value_5_epochs(a) -> float:
     """Average worth of a token over 5 passes relative to fresh data (essay: about 1)."""
     return float(average_token_value(essay_value("near_unique_epochs")))
 
 
-def claim_repetition_compute_multiple_16() -> float:
+def claim_repetition_compute_multiple_16(a) -> float:
     """Compute, as a multiple of the one-epoch budget, at which the optimum makes 16 passes (essay: 100x)."""
     u = 1e13
     return float(flops_for_epochs(essay_value("max_epochs"), u) / optimal_flops_for_data(u))
 
 
-def claim_repetition_useful_multiple_16() -> float:
+def claim_repetition_useful_multiple_16(a) -> float:
     """Unique-data-equivalent compute of that 16-pass optimum, as a multiple (essay: 100x)."""
-    return float(repetition_absorption(claim_repetition_compute_multiple_16())["equivalent_multiple"])
+    return float(repetition_absorption(claim_repetition_compute_multiple_16(a))["equivalent_multiple"])
 
 
-def claim_repetition_tokens_per_param_16() -> float:
+def claim_repetition_tokens_per_param_16(a) -> float:
     """Optimal tokens per parameter at 16 passes (essay: rising from 20 to 60)."""
-    return float(repetition_absorption(claim_repetition_compute_multiple_16())["tokens_per_param"])
+    return float(repetition_absorption(claim_repetition_compute_multiple_16(a))["tokens_per_param"])
 
 
-def claim_repetition_tokens_per_param_limit() -> float:
+def claim_repetition_tokens_per_param_limit(a) -> float:
     """Limit of optimal tokens per parameter under unbounded repetition (essay: 60)."""
     return tokens_per_param_limit()
 
 
-def claim_repetition_s1_flops() -> float:
+def claim_repetition_s1_flops(a) -> float:
     """Compute of 250B parameters on 27T x 5 tokens, 6ND (essay: 2e26 FLOP)."""
     return float(scenario_smaller_model()["flops"])
 
 
-def claim_repetition_s1_effective_tokens() -> float:
+def claim_repetition_s1_effective_tokens(a) -> float:
     """Effective data of 27T unique tokens x 5 (essay: worth 135T unique tokens)."""
     return float(scenario_smaller_model()["effective_tokens"])
 
 
-def claim_repetition_s1_unique_needed() -> float:
+def claim_repetition_s1_unique_needed(a) -> float:
     """Least unique tokens with which 250B on 135T tokens matches 750B on 15T (essay: 27T)."""
     return float(scenario_smaller_model()["unique_needed"])
 
 
-def claim_repetition_s1_fresh_needed() -> float:
+def claim_repetition_s1_fresh_needed(a) -> float:
     """Fresh tokens a 250B model needs to match 750B on 15T (essay: 135T)."""
     return float(scenario_smaller_model()["fresh_needed"])
 
 
-def claim_repetition_s1_usd() -> float:
+def claim_repetition_s1_usd(a) -> float:
     """Cost of 2e26 FLOP on the dense FP8 basis, USD (essay: $100M)."""
-    return float(training_usd(essay_value("s1_flops"), **_cost_assumptions()))
+    return float(training_usd(essay_value("s1_flops"), **_cost(a)))
 
 
-def claim_repetition_s2_params() -> float:
+def claim_repetition_s2_params(a) -> float:
     """A third of the law's optimal model size at 2e27 FLOP (essay: 1.3T parameters)."""
     return float(scenario_overtrained()["shrunk_params"])
 
 
-def claim_repetition_s2_equivalent_tokens() -> float:
+def claim_repetition_s2_equivalent_tokens(a) -> float:
     """Unique-data equivalent of 50T x 16 with distillation at the assumed multiplier (essay: 800T)."""
-    from analysis import assumptions
-
-    return float(scenario_overtrained(assumptions.value("distillation_multiplier"))["equivalent_tokens"])
+    return float(scenario_overtrained(a.distillation_multiplier)["equivalent_tokens"])
 
 
-def claim_repetition_s2_multiplier_needed() -> float:
+def claim_repetition_s2_multiplier_needed(a) -> float:
     """Distillation multiplier at which 1.3T on 50T x 16 matches the 2e27 optimum (essay: 2x)."""
     return float(scenario_overtrained()["multiplier_needed"])
 
 
-def claim_repetition_s2_usd() -> float:
+def claim_repetition_s2_usd(a) -> float:
     """Cost of 1.3T parameters on 800T tokens (6ND) on the dense FP8 basis, USD (essay: $3B)."""
-    return float(training_usd(scenario_overtrained()["flops"], **_cost_assumptions()))
+    return float(training_usd(scenario_overtrained()["flops"], **_cost(a)))
 
 
-def claim_repetition_s2_reference_usd() -> float:
+def claim_repetition_s2_reference_usd(a) -> float:
     """Cost of 2e27 FLOP on the dense FP8 basis, USD (essay: $1B)."""
-    return float(training_usd(essay_value("s2_reference_flops"), **_cost_assumptions()))
+    return float(training_usd(essay_value("s2_reference_flops"), **_cost(a)))
 
 
-def claim_repetition_s3_flops_at_16_epochs() -> float:
+def claim_repetition_s3_flops_at_16_epochs(a) -> float:
     """Budget at which the optimal run on 50T unique tokens reaches 16 passes (essay: 8e28 FLOP)."""
     return float(scenario_largest_run()["flops_at_16_epochs"])
 
 
-def claim_repetition_s3_efficiency() -> float:
+def claim_repetition_s3_efficiency(a) -> float:
     """Useful fraction of 8e28 FLOP on 50T unique tokens: equivalent / spent (essay: usable, i.e. ~1)."""
     return float(scenario_largest_run()["efficiency"])
 
 
-def claim_repetition_s3_usd() -> float:
+def claim_repetition_s3_usd(a) -> float:
     """Cost of 8e28 FLOP on the dense FP8 basis, USD (essay: $40B)."""
-    return float(training_usd(essay_value("s3_flops"), **_cost_assumptions()))
+    return float(training_usd(essay_value("s3_flops"), **_cost(a)))

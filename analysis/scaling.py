@@ -1268,39 +1268,39 @@ def notable_models():
     return _load("notable_models")
 
 
-def claim_compute_optimal_params_at_15t() -> float:
+def claim_compute_optimal_params_at_15t(a) -> float:
     """Parameters of the 20-tokens-per-parameter optimum trained on Llama 3's 15T tokens (essay: 750B)."""
     rule = TWENTY_TOKENS_PER_PARAM
     return float(rule.params(rule.flops_for_tokens(essay("tokens_llama3"))))
 
 
-def claim_compute_optimal_flops_at_15t() -> float:
+def claim_compute_optimal_flops_at_15t(a) -> float:
     """Training compute (6ND) of that model, in FLOP (essay: 7e25)."""
     return float(TWENTY_TOKENS_PER_PARAM.flops_for_tokens(essay("tokens_llama3")))
 
 
-def claim_compute_optimal_table3_tokens_per_param() -> float:
+def claim_compute_optimal_table3_tokens_per_param(a) -> float:
     """Mean tokens per parameter of Chinchilla's Table 3 rows (essay: 20)."""
     t = chinchilla_table3()
     return float(np.mean(t["tokens"] / t["params"]))
 
 
-def claim_smaller_models_data_multiplier() -> float:
+def claim_smaller_models_data_multiplier(a) -> float:
     """Data multiplier for a 3x smaller model at equal loss, Epoch refit, from its optimum (essay: 9)."""
     return float(BESIROGLU_2024.optimum_shrink_multipliers(essay("shrink"))[0])
 
 
-def claim_smaller_models_compute_multiplier() -> float:
+def claim_smaller_models_compute_multiplier(a) -> float:
     """Compute multiplier for a 3x smaller model at equal loss, Epoch refit, from its optimum (essay: 3)."""
     return float(BESIROGLU_2024.optimum_shrink_multipliers(essay("shrink"))[1])
 
 
-def claim_smaller_models_exponent_for_nine() -> float:
+def claim_smaller_models_exponent_for_nine(a) -> float:
     """Common exponent alpha = beta at which 3x smaller needs 9x data (the essay's implicit law)."""
     return exponent_for_data_multiplier(essay("data_multiplier"), essay("shrink"))
 
 
-def claim_smaller_models_tokens_small() -> float:
+def claim_smaller_models_tokens_small(a) -> float:
     """Tokens a 250B model needs to match the 750B / 15T model, Epoch refit (essay: 135T)."""
     n = essay("params_at_15t")
     d = essay("tokens_llama3")
@@ -1308,11 +1308,11 @@ def claim_smaller_models_tokens_small() -> float:
     return float(data * d)
 
 
-def claim_smaller_models_flops_small() -> float:
+def claim_smaller_models_flops_small(a) -> float:
     """Training compute of that 250B run in FLOP, Epoch refit (essay: 2e26)."""
-    return float(training_flops(essay("params_small"), claim_smaller_models_tokens_small()))
+    return float(training_flops(essay("params_small"), claim_smaller_models_tokens_small(a)))
 
 
-def claim_smaller_models_params_overtrained_large() -> float:
+def claim_smaller_models_params_overtrained_large(a) -> float:
     """A third of the 20-tokens-per-parameter optimum at 2e27 FLOP (essay: 1300B active parameters)."""
     return float(TWENTY_TOKENS_PER_PARAM.params(essay("flops_large")) / essay("shrink"))

@@ -24,11 +24,11 @@ def _best_of(func, repeat: int = 5) -> float:
 
 def main() -> None:
     table = assumptions.load()
-    mc = {k: table[k].value for k in inspect.signature(datawall.monte_carlo).parameters
+    mc = {k: table[k] for k in inspect.signature(datawall.monte_carlo).parameters
           if k in table and k != "seed"}
     datawall.monte_carlo(n_draws=10, seed=0, **mc)  # warm the data-file caches
     for n in (10_000, 100_000, 1_000_000):
-        t = _best_of(lambda n=n: datawall.monte_carlo(n_draws=n, seed=table["seed"].value, **mc))
+        t = _best_of(lambda n=n: datawall.monte_carlo(n_draws=n, seed=table["seed"], **mc))
         print(f"monte_carlo      n_draws={n:>9,d}  {t * 1e3:8.1f} ms (best of 5)")
     kw = {k: table[k].value for k in inspect.signature(datawall.chapter_numbers).parameters}
     t = _best_of(lambda: datawall.chapter_numbers(**kw), repeat=3)

@@ -23,7 +23,7 @@ def best_of(fn, repeat=5):
 
 
 def main():
-    a = {k: v.value for k, v in assumptions.load().items()}
+    a = dict(assumptions.load())
     law = a["isoflop_generating_law"]
     design = llama3_design(law, sizes_per_budget=a["isoflop_sizes_per_budget"],
                            window_decades=a["isoflop_window_decades"])

@@ -19,13 +19,15 @@ from hypothesis import strategies as st
 
 from analysis import assumptions, datawall, scaling
 
+A = assumptions.load()  # the file's assumptions, for the claim functions
+
 TWENTY = scaling.TWENTY_TOKENS_PER_PARAM
 
 
 def _assumed(func):
     """The current assumption values for every keyword argument of ``func`` that is an assumption."""
     table = assumptions.load()
-    return {k: table[k].value for k in inspect.signature(func).parameters if k in table}
+    return {k: table[k] for k in inspect.signature(func).parameters if k in table}
 
 
 # --- fits as power laws -------------------------------------------------------------------------
@@ -97,7 +99,7 @@ def test_essays_50t_16_epochs_by_hand():
     # Muennighoff: D' = U (1 + R* (1 - exp(-15 / R*))) with R* = 15.387756 -> 10.58 U; 0.3 D'^2 = 8.40e28.
     mult = 1 + 15.387756 * (1 - math.exp(-15 / 15.387756))
     assert datawall.usable_tokens(50e12, 16) == pytest.approx(50e12 * mult)
-    assert datawall.claim_data_wall_flops_supported_by_repeated_data() == pytest.approx(0.3 * (50e12 * mult) ** 2)
+    assert datawall.claim_data_wall_flops_supported_by_repeated_data(A) == pytest.approx(0.3 * (50e12 * mult) ** 2)
 
 
 def test_wall_table_readings_are_ordered():
@@ -201,25 +203,25 @@ def test_every_dollar_number_moves_with_the_price():
 # --- claims ---------------------------------------------------------------------------------------
 
 
-def test_claims_are_zero_argument_floats():
+def test_claims_take_the_assumptions_and_return_floats():
     for name in datawall.__all__:
         if name.startswith("claim_data_wall_"):
             func = getattr(datawall, name)
-            assert not inspect.signature(func).parameters
-            assert isinstance(func(), float) and math.isfinite(func())
+            assert list(inspect.signature(func).parameters) == ["a"]
+            assert isinstance(func(A), float) and math.isfinite(func(A))
 
 
 def test_peak_claims_by_hand():
-    assert datawall.claim_data_wall_h100_fp8_sparse_pflops() == pytest.approx(3.958)
-    assert datawall.claim_data_wall_h100_fp8_dense_pflops() == pytest.approx(1.979)
-    assert datawall.claim_data_wall_sparse_over_dense() == pytest.approx(2.0)
-    assert datawall.claim_data_wall_gb200_fp8_dense_pflops() == pytest.approx(5.0)
-    assert datawall.claim_data_wall_hgx_b200_fp8_dense_pflops() == pytest.approx(4.5)
-    assert datawall.claim_data_wall_gb200_over_h100_tdp() == pytest.approx(1200 / 700)
+    assert datawall.claim_data_wall_h100_fp8_sparse_pflops(A) == pytest.approx(3.958)
+    assert datawall.claim_data_wall_h100_fp8_dense_pflops(A) == pytest.approx(1.979)
+    assert datawall.claim_data_wall_sparse_over_dense(A) == pytest.approx(2.0)
+    assert datawall.claim_data_wall_gb200_fp8_dense_pflops(A) == pytest.approx(5.0)
+    assert datawall.claim_data_wall_hgx_b200_fp8_dense_pflops(A) == pytest.approx(4.5)
+    assert datawall.claim_data_wall_gb200_over_h100_tdp(A) == pytest.approx(1200 / 700)
 
 
 def test_tokens_claim_is_the_twenty_rule_at_2e27():
-    assert datawall.claim_data_wall_tokens_at_large_flops() == pytest.approx(math.sqrt(20 * 2e27 / 6))
+    assert datawall.claim_data_wall_tokens_at_large_flops(A) == pytest.approx(math.sqrt(20 * 2e27 / 6))
 
 
 # --- bad input ------------------------------------------------------------------------------------
@@ -257,7 +259,7 @@ def test_every_glued_number_in_the_chapter_comes_from_chapter_numbers():
     nb = nbformat.read(assumptions.ASSUMPTIONS_FILE.parent.parent / "book" / "data_wall.ipynb", as_version=4)
     params_cell = next(c for c in nb.cells if c.cell_type == "code")
     assert "parameters" in params_cell.metadata["tags"]
-    names = {line.split("=")[0].strip() for line in params_cell.source.splitlines() if "=" in line}
+    names = {m[1] for line in params_cell.source.splitlines() if (m := re.match(r"(\w+) = A\.\1\b", line))}
     assert names == set(inspect.signature(datawall.chapter_numbers).parameters)
     keys = set(_numbers())
     glued = set()
@@ -281,4 +283,4 @@ def test_claim_functions_agree_with_the_chapter_numbers_at_the_file_assumptions(
     numbers = _numbers()
     for c in datawall.CLAIMS:
         func = getattr(datawall, f"claim_data_wall_{c['name']}")
-        assert func() == pytest.approx(numbers[f"claim_{c['name']}"][0], rel=1e-12), c["name"]
+        assert func(A) == pytest.approx(numbers[f"claim_{c['name']}"][0], rel=1e-12), c["name"]

@@ -23,7 +23,7 @@ H100 = "H100 SXM"
 
 
 def test_catalogue_holds_the_four_gpus_of_the_gpu_assumption():
-    allowed = assumptions.load()["gpu"].allowed
+    allowed = assumptions.load().spec("gpu").allowed
     assert set(hardware.gpu_names()) == set(allowed)
 
 

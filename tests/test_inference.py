@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import assumptions
 from analysis import inference as inf
 from analysis.scaling import BESIROGLU_2024, HOFFMANN_2022, PARAMETRIC_FITS
+
+A = assumptions.load()  # the file's assumptions, for the claim functions
 
 # --- per-token bytes and FLOPs ---------------------------------------------------------------
 
@@ -165,17 +168,17 @@ def test_arc_arithmetic():
 def test_claims_are_finite_floats():
     for name in inf.__all__:
         if name.startswith("claim_"):
-            value = getattr(inf, name)()
+            value = getattr(inf, name)(A)
             assert isinstance(value, float) and math.isfinite(value), name
 
 
 def test_claims_against_published_numbers():
     # ARC Prize: 33M tokens (6 samples) vs 5.7B (1,024 samples): log10(172.7) = 2.237
-    assert inf.claim_inference_shift_o3_compute_orders_of_magnitude() == pytest.approx(
+    assert inf.claim_inference_shift_o3_compute_orders_of_magnitude(A) == pytest.approx(
         math.log10(5.7e9 / 33e6))
     # o3 announced Fri 20 Dec 2024, released 16 Apr 2025: 11 + 31 + 28 + 31 + 16 = 117 days
-    assert inf.claim_inference_shift_o3_release_delay_days() == 117
-    assert inf.claim_inference_shift_o1_preview_messages_per_day() == pytest.approx(30 / 7)
+    assert inf.claim_inference_shift_o3_release_delay_days(A) == 117
+    assert inf.claim_inference_shift_o1_preview_messages_per_day(A) == pytest.approx(30 / 7)
 
 
 # --- bad input -------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from analysis import assumptions, datasets, isoflop
 from analysis.scaling import ALLOCATIONS, PARAMETRIC_FITS
 
+A = assumptions.load()  # the file's assumptions, for the claim functions
+
 SETTINGS = settings(max_examples=40, deadline=None)
 
 # The Llama 3 report's numbers (arXiv:2407.21783v3, §1 and §3.2.1), typed from the paper.
@@ -198,7 +200,7 @@ def test_fit_allocation_agrees_with_numpy_polyfit_and_vectorises():
 
 def _defaults():
     a = assumptions.load()
-    return {k: a[k].value for k in ("isoflop_sizes_per_budget", "isoflop_window_decades")}
+    return {k: a[k] for k in ("isoflop_sizes_per_budget", "isoflop_window_decades")}
 
 
 @pytest.mark.parametrize("name", sorted(PARAMETRIC_FITS))
@@ -309,34 +311,34 @@ def test_simulation_rejects_bad_arguments():
 
 
 def test_claims_against_the_papers_arithmetic():
-    assert isoflop.claim_llama3_refit_budget_flops() == pytest.approx(6 * 405e9 * 15.6e12)
-    assert isoflop.claim_llama3_refit_optimal_tokens() == pytest.approx(0.299 * math.pow(3.8e25, 0.537))
-    assert isoflop.claim_llama3_refit_optimal_params() == pytest.approx(
+    assert isoflop.claim_llama3_refit_budget_flops(A) == pytest.approx(6 * 405e9 * 15.6e12)
+    assert isoflop.claim_llama3_refit_optimal_tokens(A) == pytest.approx(0.299 * math.pow(3.8e25, 0.537))
+    assert isoflop.claim_llama3_refit_optimal_params(A) == pytest.approx(
         3.8e25 / (6 * 0.299 * math.pow(3.8e25, 0.537)))
-    assert isoflop.claim_llama3_refit_tokens_per_param() == pytest.approx(16.55 / 0.402)
-    assert isoflop.claim_llama3_refit_exponent() == pytest.approx(0.537)
-    assert isoflop.claim_llama3_refit_chinchilla_exponent() == pytest.approx(0.51)
-    assert isoflop.claim_llama3_refit_fit_max_flops() == pytest.approx(1e22)
-    assert isoflop.claim_llama3_refit_chinchilla_fit_max_flops() == pytest.approx(3e21)
-    assert isoflop.claim_llama3_refit_llama_gap() == pytest.approx(3800.0)
-    assert isoflop.claim_llama3_refit_flagship_overtraining() == pytest.approx(15.6e12 / 405e9 / 20)
-    assert isoflop.claim_llama3_refit_ratio_drift_exponent() == pytest.approx(2 * 0.537 - 1)
-    assert isoflop.claim_llama3_refit_target_flops() == pytest.approx(3.8e25)
-    assert isoflop.claim_llama3_refit_chinchilla_target_flops() == pytest.approx(5.76e23)
+    assert isoflop.claim_llama3_refit_tokens_per_param(A) == pytest.approx(16.55 / 0.402)
+    assert isoflop.claim_llama3_refit_exponent(A) == pytest.approx(0.537)
+    assert isoflop.claim_llama3_refit_chinchilla_exponent(A) == pytest.approx(0.51)
+    assert isoflop.claim_llama3_refit_fit_max_flops(A) == pytest.approx(1e22)
+    assert isoflop.claim_llama3_refit_chinchilla_fit_max_flops(A) == pytest.approx(3e21)
+    assert isoflop.claim_llama3_refit_llama_gap(A) == pytest.approx(3800.0)
+    assert isoflop.claim_llama3_refit_flagship_overtraining(A) == pytest.approx(15.6e12 / 405e9 / 20)
+    assert isoflop.claim_llama3_refit_ratio_drift_exponent(A) == pytest.approx(2 * 0.537 - 1)
+    assert isoflop.claim_llama3_refit_target_flops(A) == pytest.approx(3.8e25)
+    assert isoflop.claim_llama3_refit_chinchilla_target_flops(A) == pytest.approx(5.76e23)
 
 
 def test_every_claim_function_returns_a_finite_float():
     names = [n for n in isoflop.__all__ if n.startswith("claim_llama3_refit_")]
     assert len(names) >= 12
     for name in names:
-        value = getattr(isoflop, name)()
+        value = getattr(isoflop, name)(A)
         assert isinstance(value, float) and math.isfinite(value), name
 
 
 def test_chinchilla_gap_uses_the_gopher_budget():
     # Chinchilla Table 3: the 67B row is one Gopher unit, 5.76e23 FLOP; Approach 2 ends at 3e21
     assert isoflop.chinchilla_gopher_flops() == pytest.approx(5.76e23)
-    assert isoflop.claim_llama3_refit_chinchilla_gap() == pytest.approx(5.76e23 / 3e21)
+    assert isoflop.claim_llama3_refit_chinchilla_gap(A) == pytest.approx(5.76e23 / 3e21)
 
 
 def test_essay_claims_file():

@@ -69,7 +69,7 @@ def test_enough_claims_with_unique_ids():
 def test_row_is_complete(row):
     if row["checkable"]:
         assert row["recompute"] and row["essay_value"] is not None and row["unit"]
-        value = ledger.recompute(row["recompute"])
+        value = ledger.recompute(row["recompute"], assumptions.load())
         assert value == value
     else:
         assert not row["recompute"], "a row that is not checkable names no recompute function"
@@ -104,7 +104,7 @@ def test_changing_an_assumption_changes_dependent_ledger_values(tmp_path, monkey
     edited = tmp_path / "assumptions.toml"
     shutil.copy(assumptions.ASSUMPTIONS_FILE, edited)
     text = edited.read_text()
-    old = assumptions.load()["usd_per_gpu_hour"]
+    old = assumptions.load().spec("usd_per_gpu_hour")
     new_value = min(old.value * 2, old.high)
     text = re.sub(r"(\[usd_per_gpu_hour\]\nvalue = )[^\n]+", rf"\g<1>{new_value!r}", text)
     edited.write_text(text)

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from analysis import assumptions
-from tools.params import BOOK, chapter_notebooks
+from tools.chapters import BOOK, chapter_notebooks
 
 CHAPTERS = chapter_notebooks()
 FIG_NAME = re.compile(r"^fig-[a-z0-9]+(-[a-z0-9]+)*$")
@@ -41,11 +41,14 @@ def test_parameters_cell_first_and_only_assumptions(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be tagged 'parameters'"
     known = set(assumptions.names())
+    assert "A = assumptions.load()" in code[0].source, "the parameters cell reads data/assumptions.toml"
     for line in code[0].source.splitlines():
-        if line.strip() and not line.strip().startswith("#"):
-            name = line.split("=")[0].strip()
-            assert name in known, f"parameter {name!r} is not in data/assumptions.toml"
-    assert "assumptions.in_use(globals())" in code[1].source, "second code cell must show assumptions.in_use"
+        m = re.match(r"^(\w+) = (.*?)\s*(#.*)?$", line)
+        if m and m[1] != "A":
+            assert m[1] in known, f"parameter {m[1]!r} is not in data/assumptions.toml"
+            assert m[2] == f"A.{m[1]}", f"parameter {m[1]!r} must read the file (A.{m[1]}), not a literal"
+    assert "A = assumptions.current(globals())" in code[1].source, "second code cell: A = assumptions.current(globals())"
+    assert "assumptions.in_use(A" in code[1].source, "second code cell must show assumptions.in_use(A, ...)"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)

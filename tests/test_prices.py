@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from analysis import assumptions, datasets
 from analysis import prices as p
 
+A = assumptions.load()  # the file's assumptions, for the claim functions
+
 DATASETS = ["api_prices", "price_decline_epoch", "smp_epoch_models", "moe_models",
             "transformer_2017", "smp_paper_dates", "quantization", "smp_essay_claims"]
 
@@ -230,7 +232,7 @@ def _synthetic(rate, n, rng, sigma):
 
 @pytest.mark.parametrize("rate", [2.0, 10.0, 40.0, 900.0])
 def test_fit_recovers_a_known_rate_without_noise(rate):
-    rng = np.random.default_rng(assumptions.value("seed"))
+    rng = np.random.default_rng(assumptions.load().seed)
     dates, usd = _synthetic(rate, 8, rng, sigma=0.0)
     fit = p.fit_log_linear_decline(dates, usd)
     assert fit.factor_per_year == pytest.approx(rate, rel=1e-9)
@@ -240,7 +242,7 @@ def test_fit_recovers_a_known_rate_without_noise(rate):
 
 
 def test_fit_interval_covers_the_true_rate_at_its_nominal_level():
-    rng = np.random.default_rng(assumptions.value("seed"))
+    rng = np.random.default_rng(assumptions.load().seed)
     rate, trials, hits = 15.0, 400, 0
     for _ in range(trials):
         dates, usd = _synthetic(rate, 7, rng, sigma=0.25)
@@ -251,7 +253,7 @@ def test_fit_interval_covers_the_true_rate_at_its_nominal_level():
 
 
 def test_fit_interval_widens_with_level():
-    rng = np.random.default_rng(assumptions.value("seed"))
+    rng = np.random.default_rng(assumptions.load().seed)
     dates, usd = _synthetic(10.0, 6, rng, sigma=0.3)
     a, b = p.fit_log_linear_decline(dates, usd, 0.5), p.fit_log_linear_decline(dates, usd, 0.95)
     assert a.factor_per_year == pytest.approx(b.factor_per_year)
@@ -309,19 +311,19 @@ CLAIMS = [n for n in p.__all__ if n.startswith("claim_")]
 
 @pytest.mark.parametrize("name", CLAIMS)
 def test_claims_are_finite_floats(name):
-    v = getattr(p, name)()
+    v = getattr(p, name)(A)
     assert isinstance(v, float) and math.isfinite(v) and v > 0
 
 
 def test_claims_against_published_numbers():
-    blend = assumptions.value("blend_input_share")
-    assert p.claim_small_models_price_ratio_input() == pytest.approx(20 / 0.15)
-    assert p.claim_small_models_price_ratio_output() == pytest.approx(20 / 0.60)
-    assert p.claim_small_models_price_ratio_blended() == pytest.approx(
+    blend = assumptions.load().blend_input_share
+    assert p.claim_small_models_price_ratio_input(A) == pytest.approx(20 / 0.15)
+    assert p.claim_small_models_price_ratio_output(A) == pytest.approx(20 / 0.60)
+    assert p.claim_small_models_price_ratio_blended(A) == pytest.approx(
         20 / (blend * 0.15 + (1 - blend) * 0.60))
-    assert p.claim_small_models_transformer_year() == 2017          # arXiv 1706.xxxxx
-    assert p.claim_small_models_transformer_params() == 213e6        # the big model
-    assert p.claim_small_models_precision_reduction() == pytest.approx(16 / 3)  # GPTQ 3-bit
-    assert p.claim_small_models_active_params_200b() == pytest.approx(2e11 * 17 / 400)
-    assert p.claim_small_models_years_per_100x() == pytest.approx(
+    assert p.claim_small_models_transformer_year(A) == 2017          # arXiv 1706.xxxxx
+    assert p.claim_small_models_transformer_params(A) == 213e6        # the big model
+    assert p.claim_small_models_precision_reduction(A) == pytest.approx(16 / 3)  # GPTQ 3-bit
+    assert p.claim_small_models_active_params_200b(A) == pytest.approx(2e11 * 17 / 400)
+    assert p.claim_small_models_years_per_100x(A) == pytest.approx(
         math.log(100) / math.log(15.830914761762989))

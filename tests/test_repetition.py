@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import datasets
+from analysis import assumptions, datasets
 from analysis import repetition as rp
 
 SETTINGS = settings(max_examples=60, deadline=None)
@@ -231,7 +231,7 @@ def test_absorption_tends_to_ceiling_and_ratio_limit():
 def test_claims_return_floats():
     for name in dir(rp):
         if name.startswith("claim_"):
-            value = getattr(rp, name)()
+            value = getattr(rp, name)(assumptions.load())
             assert isinstance(value, float) and math.isfinite(value), name
 
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
+from analysis import assumptions
 from analysis import sampling as smp
-from analysis.assumptions import value
 
 probs = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -100,7 +100,7 @@ def test_verifier_at_one_sample_is_pass_at_one_and_perfect_verifier_is_coverage(
 
 
 def test_verifier_accuracy_matches_simulation():
-    rng = np.random.default_rng(value("seed"))
+    rng = np.random.default_rng(assumptions.load().seed)
     p, k, tpr, fpr = 0.2, 8, 0.85, 0.1
     trials = 200_000
     correct = rng.random((trials, k)) < p

@@ -15,8 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize_scalar
 
-from analysis import datasets
+from analysis import assumptions, datasets
 from analysis import scaling as sc
+
+A = assumptions.load()  # the file's assumptions, for the claim functions
 
 FITS = list(sc.PARAMETRIC_FITS.values())
 ALLOCS = list(sc.ALLOCATIONS.values())
@@ -376,12 +378,12 @@ def test_bad_input_raises_value_error_naming_parameter(call, name):
 
 
 def test_claims_are_floats_and_match_arithmetic():
-    assert sc.claim_compute_optimal_params_at_15t() == pytest.approx(15e12 / 20)
-    assert sc.claim_compute_optimal_flops_at_15t() == pytest.approx(6 * 750e9 * 15e12)
-    assert sc.claim_smaller_models_params_overtrained_large() == pytest.approx(math.sqrt(2e27 / 120) / 3)
+    assert sc.claim_compute_optimal_params_at_15t(A) == pytest.approx(15e12 / 20)
+    assert sc.claim_compute_optimal_flops_at_15t(A) == pytest.approx(6 * 750e9 * 15e12)
+    assert sc.claim_smaller_models_params_overtrained_large(A) == pytest.approx(math.sqrt(2e27 / 120) / 3)
     for name in dir(sc):
         if name.startswith("claim_"):
-            assert isinstance(getattr(sc, name)(), float)
+            assert isinstance(getattr(sc, name)(A), float)
 
 
 def test_fit_ranges_match_data_file():

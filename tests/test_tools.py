@@ -1,8 +1,10 @@
-"""The build tools: input stamp (no stale numbers), parameter sync, output stripping, figures."""
+"""The build tools: input stamp (no stale numbers), chapter list, output stripping, figures."""
 
 from __future__ import annotations
 
 import base64
+import re
+from pathlib import Path
 
 import matplotlib
 
@@ -11,8 +13,8 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from analysis import assumptions, figures
-from tools import outputs, params, stamp
+from analysis import figures
+from tools import chapters, outputs, stamp
 
 
 def fake_repo(tmp_path):
@@ -62,20 +64,41 @@ def test_real_inputs_include_assumptions_file():
     assert any(f.startswith("analysis/") for f in files)
 
 
-def test_params_sync_rewrites_literals_and_flags_unknown_names(tmp_path):
-    table = assumptions.load()
-    src = "# comment\nmfu = 0.99  # fraction\nseed = 1\n"
-    new, problems = params.sync_source(src, table, tmp_path / "x.ipynb")
-    assert f"mfu = {table['mfu'].value!r}  # fraction" in new
-    assert f"seed = {table['seed'].value!r}" in new and not problems
-    _, problems = params.sync_source("price = 3\n", table, tmp_path / "x.ipynb")
-    assert "parameter 'price' is not in assumptions.toml" in problems[0]
-    _, problems = params.sync_source("import os\n", table, tmp_path / "x.ipynb")
-    assert "is not 'name = literal'" in problems[0]
+def test_chapters_are_the_notebooks_with_a_parameters_cell(tmp_path):
+    for name, tags in (("a", ["parameters"]), ("b", []), ("c", None)):
+        nb = nbformat.v4.new_notebook()
+        if tags is not None:
+            nb.cells = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell("x = 1")]
+            nb.cells[1].metadata["tags"] = tags
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    assert [p.stem for p in chapters.chapter_notebooks(tmp_path)] == ["a"]
+    assert chapters.chapter_notebooks()  # the real book has chapters
 
 
-def test_every_chapter_is_in_step_with_the_assumptions():
-    assert params.run("check") == 0
+def test_no_tool_rewrites_notebook_sources():
+    # A reader's hand edit of a parameters cell must survive make book / make test / make rerun:
+    # no tool writes a notebook except tools/outputs.py, which writes outputs only (checked below)
+    # and tools/rerun.py, which writes its papermill copy under reruns/, never book/.
+    root = Path(chapters.__file__).parent
+    writers = {p.name for p in root.glob("*.py")
+               if re.search(r"nbformat\.write|json\.dump|execute_notebook|ipynb.*write_text", p.read_text())}
+    assert writers <= {"outputs.py", "rerun.py"}, writers
+    assert not (root / "params.py").exists()
+    make = (root.parent / "Makefile").read_text()
+    assert "tools.params" not in make and "sync" not in make
+
+
+def test_outputs_refresh_leaves_sources_unchanged(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    src = "# a reader's edit\nmfu = 0.55  # hand-edited\n"
+    cell = nbformat.v4.new_code_cell(src)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell("y = mfu * 2\ny")]
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    outputs.main(["--strip-only", str(path)])  # what make outputs writes back (after nbclient runs it)
+    after = nbformat.read(path, as_version=4)
+    assert [c.source for c in after.cells] == [src, "y = mfu * 2\ny"]
 
 
 def test_strip_removes_blobs_and_timings_but_keeps_text_and_glue():
@@ -100,7 +123,7 @@ def test_strip_removes_blobs_and_timings_but_keeps_text_and_glue():
 
 
 def test_stored_notebooks_have_no_blobs():
-    for path in sorted(params.BOOK.glob("*.ipynb")):
+    for path in sorted(chapters.BOOK.glob("*.ipynb")):
         assert outputs.blobs(nbformat.read(path, as_version=4)) == [], path.name
 
 
