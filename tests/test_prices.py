@@ -19,7 +19,7 @@ from analysis import assumptions, datasets
 from analysis import prices as p
 
 DATASETS = ["api_prices", "price_decline_epoch", "smp_epoch_models", "moe_models",
-            "transformer_2017", "smp_paper_dates", "quantization", "smp_essay_claims"]
+            "transformer_2017", "smp_paper_dates", "quantization"]
 
 
 # --------------------------------------------------------------------------- data: schema, dates
