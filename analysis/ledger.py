@@ -17,8 +17,7 @@ The verdict rule, applied to the ratio ``r = essay value / recomputed value``:
 - **holds** when ``|r - 1| <= 0.10``;
 - **roughly holds** when ``1/2 <= r <= 2``;
 - **does not hold** otherwise;
-- **not checkable** for forecasts, questions and opinions (the row says why).
-
+- **not checkable** for forecasts, questions, opinions and scenario premises (the row says why);
 - dates (unit ``year``) are compared by their difference, not by the ratio, so such a row carries
   a judgement.
 
