@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -50,7 +49,7 @@ def _claims(mtime_ns: int) -> pd.DataFrame:
 
 def claims() -> pd.DataFrame:
     """``data/claims.csv`` as loaded and validated (a copy), with links checked."""
-    path = Path(datasets.__file__).resolve().parent.parent / "data" / "claims.csv"
+    path = datasets.DATA_DIR / "claims.csv"
     mtime = path.stat().st_mtime_ns if path.exists() else 0
     return _claims(mtime).copy()
 
