@@ -12,9 +12,6 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# The chapter notebooks (those with a parameters cell). Nothing rewrites their sources: a
-# chapter's parameters cell reads data/assumptions.toml itself.
-CHAPTERS = $(shell $(PY) -m tools.chapters)
 
 .PHONY: help venv book book-build test test-blas check-chapter lint chromium outputs outputs-one preview rerun bench bench-build clean
 
@@ -84,9 +81,11 @@ check-chapter: venv
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env book/$(CHAPTER).ipynb
 
 outputs: venv
-	@$(BIN)/python -m tools.outputs $(CHAPTERS)
+	@$(BIN)/python -m tools.stamp check
+	@$(BIN)/python -m tools.outputs
 
 outputs-one: venv
+	@$(BIN)/python -m tools.stamp check
 	@$(BIN)/python -m tools.outputs book/$(CHAPTER).ipynb
 
 preview: venv

@@ -7,7 +7,7 @@ readings of a published table.
 
 from __future__ import annotations
 
-from analysis import datasets, scaling
+from analysis import datasets, essays, scaling
 
 __all__ = ["claim_llama3_tokens", "claim_third_of_750b_params", "claim_flops_vs_gemini_ultra",
            "claim_flops_over_gpt4"]
@@ -38,5 +38,5 @@ def claim_flops_vs_gemini_ultra(a) -> float:
 
 
 def claim_flops_over_gpt4(a) -> float:
-    """The 750B-on-15T run's compute over Epoch AI's GPT-4 estimate (essay: 4x)."""
-    return scaling.claim_compute_optimal_flops_at_15t(a) / _estimate("GPT-4")
+    """The essay's 7e25 FLOP (claim B08) over Epoch AI's GPT-4 estimate (essay: 4x)."""
+    return essays.value("B08") / _estimate("GPT-4")

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from analysis import _validate, datasets, hardware, ledger, repetition, scaling
+from analysis import _validate, datasets, hardware, repetition, scaling
 
 __all__ = [
     "fits",
@@ -57,9 +57,6 @@ __all__ = [
     "chapter_numbers",
     "claim_supported",
     "CLAIMS",
-    "VERDICT_TOLERANCE",
-    "VERDICT_FACTOR",
-    "verdict",
     "claim_values",
     "claim_table",
     "claim_data_wall_flops_for_large_budget",
@@ -133,9 +130,28 @@ def _trends() -> pd.DataFrame:
     return datasets.load("text_stock_trends").set_index("quantity")
 
 
-@lru_cache(maxsize=1)
+#: Essay B's numbers used here: short name -> (claim id of ``data/claims.csv``, factor from the
+#: ledger's unit to the unit used here). The ledger is their one home.
+ESSAY_IDS = {
+    "budget_usd_large": ("B33", 1.0), "flops_large": ("B11", 1.0), "tokens_large": ("B12", 1.0),
+    "budget_usd_small": ("B70", 1.0), "flops_small": ("B17", 1.0), "flops_scale_up": ("B34", 1.0),
+    "usd_scale_up": ("B36", 1.0), "watts_scale_up": ("B37", 1e9), "unique_tokens_scale_up": ("B71", 1.0),
+    "epochs_scale_up": ("B68", 1.0), "h100_fp8_sparse_pflops": ("B38", 1.0), "h100_fp8_dense_pflops": ("B40", 1.0),
+    "sparse_over_dense": ("B39", 1.0), "blackwell_fp8_dense_pflops": ("B41", 1.0),
+    "blackwell_power_ratio": ("B43", 1.0),
+}
+
+
 def _essay() -> pd.DataFrame:
-    return datasets.load("text_stock_essay_claims").set_index("claim")
+    from analysis import essays
+
+    df = essays.claims().set_index("id")
+    rows = {}
+    for name, (cid, factor) in ESSAY_IDS.items():
+        unit = "W" if name == "watts_scale_up" else df.loc[cid, "unit"]
+        rows[name] = {"value": essays.value(cid) * factor, "unit": unit, "paraphrase": df.loc[cid, "claim"],
+                      "claim_id": cid}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("claim")
 
 
 def text_stock() -> pd.DataFrame:
@@ -161,21 +177,23 @@ def trend(quantity: str, field: str = "value") -> float:
 
 
 def essay(claim: str) -> float:
-    """The value of one of essay B's numbers (``data/text_stock_essay_claims.csv``).
+    """The value of one of essay B's numbers, read from the claims ledger (:data:`ESSAY_IDS`).
 
     Raises
     ------
     ValueError
-        If ``claim`` is not in the file (the message lists the names).
+        If ``claim`` is not a name of :data:`ESSAY_IDS` (the message lists the names).
     """
-    e = _essay()
-    _validate.one_of("claim", claim, list(e.index))
-    return float(e.loc[claim, "value"])
+    from analysis import essays
+
+    _validate.one_of("claim", claim, list(ESSAY_IDS))
+    cid, factor = ESSAY_IDS[claim]
+    return essays.value(cid) * factor
 
 
 def essay_table() -> pd.DataFrame:
-    """Essay B's numbers checked in the chapter, with units, paraphrases and locators."""
-    return _essay().copy()
+    """Essay B's numbers used in the chapter: value, unit, the ledger's paraphrase and claim id."""
+    return _essay()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -565,59 +583,37 @@ def sensitivity(*, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc
 # Claims of essay B checked in the chapter
 # ----------------------------------------------------------------------------------------------
 
-#: The ledger's verdict rule (:mod:`analysis.ledger`): "holds" within this relative deviation ...
-VERDICT_TOLERANCE = ledger.HOLDS_WITHIN
-#: ... "roughly holds" when the essay is within this factor of the recomputed value, "does not
-#: hold" beyond it.
-VERDICT_FACTOR = ledger.ROUGHLY_WITHIN
-
-#: The essay's claims checked here: short name (``claim_data_wall_<name>``), the essay's value
-#: (a row of ``data/text_stock_essay_claims.csv``, or a reading of its words), a paraphrase, the
-#: unit and the chapter section.
+#: The essay's claims checked here: short name (``claim_data_wall_<name>``), the claim id of the
+#: ledger row that states and judges it (``data/claims.csv``: paraphrase and verdict live there),
+#: the essay's value (a name of :data:`ESSAY_IDS`), the unit and the chapter section.
 CLAIMS = (
-    dict(name="flops_for_large_budget", essay="flops_large", unit="FLOP", section="sec-data-wall-dollars",
-         claim="A $1B run buys 2e27 FP8 FLOPs on H100s"),
-    dict(name="flops_for_small_budget", essay="flops_small", unit="FLOP", section="sec-data-wall-dollars",
-         claim="A $100M run buys 2e26 FP8 FLOPs on H100s"),
-    dict(name="h100_fp8_sparse_pflops", essay="h100_fp8_sparse_pflops", unit="PFLOP/s",
-         section="sec-data-wall-dollars", claim="H100 sparse FP8 peak is 4 PFLOP/s"),
-    dict(name="h100_fp8_dense_pflops", essay="h100_fp8_dense_pflops", unit="PFLOP/s",
-         section="sec-data-wall-dollars", claim="H100 dense FP8 peak is 2 PFLOP/s"),
-    dict(name="sparse_over_dense", essay="sparse_over_dense", unit="ratio", section="sec-data-wall-dollars",
-         claim="The sparse peak is twice the dense one"),
-    dict(name="gb200_fp8_dense_pflops", essay="blackwell_fp8_dense_pflops", unit="PFLOP/s",
-         section="sec-data-wall-dollars", claim="A Blackwell GPU's dense FP8 peak is 5 PFLOP/s (GB200)"),
-    dict(name="hgx_b200_fp8_dense_pflops", essay="blackwell_fp8_dense_pflops", unit="PFLOP/s",
-         section="sec-data-wall-dollars", claim="A Blackwell GPU's dense FP8 peak is 5 PFLOP/s (HGX B200)"),
-    dict(name="gb200_over_h100_tdp", essay=None, essay_value=1.0, unit="ratio", section="sec-data-wall-dollars",
-         claim="Blackwell power per GPU is similar to the H100's (read as a ratio of 1)"),
-    dict(name="tokens_at_large_flops", essay="tokens_large", unit="tokens", section="sec-data-wall-tokens",
-         claim="A Chinchilla-optimal run at 2e27 FLOP needs 80T tokens"),
-    dict(name="usd_at_unique_stock", essay="budget_usd_large", unit="USD", section="sec-data-wall-binds",
-         claim="The trend reaches the $1B runs, then stalls on data"),
-    dict(name="flops_supported_by_repeated_data", essay="flops_scale_up", unit="FLOP",
-         section="sec-data-wall-energy", claim="50T unique tokens repeated 16 times support 8e28 FLOP"),
-    dict(name="usd_for_scale_up", essay="usd_scale_up", unit="USD", section="sec-data-wall-energy",
-         claim="8e28 FLOP cost $40B of GPU time"),
-    dict(name="gigawatts_for_scale_up", essay="watts_scale_up", essay_scale=1e-9, unit="GW",
-         section="sec-data-wall-energy", claim="An 8e28-FLOP run draws 6 GW"),
+    dict(name="flops_for_large_budget", claim_id="B11", essay="flops_large",
+         unit="FLOP", section="sec-data-wall-dollars"),
+    dict(name="flops_for_small_budget", claim_id="B17", essay="flops_small",
+         unit="FLOP", section="sec-data-wall-dollars"),
+    dict(name="h100_fp8_sparse_pflops", claim_id="B38", essay="h100_fp8_sparse_pflops",
+         unit="PFLOP/s", section="sec-data-wall-dollars"),
+    dict(name="h100_fp8_dense_pflops", claim_id="B40", essay="h100_fp8_dense_pflops",
+         unit="PFLOP/s", section="sec-data-wall-dollars"),
+    dict(name="sparse_over_dense", claim_id="B39", essay="sparse_over_dense",
+         unit="ratio", section="sec-data-wall-dollars"),
+    dict(name="gb200_fp8_dense_pflops", claim_id="B41", essay="blackwell_fp8_dense_pflops",
+         unit="PFLOP/s", section="sec-data-wall-dollars"),
+    dict(name="hgx_b200_fp8_dense_pflops", claim_id="B42", essay="blackwell_fp8_dense_pflops",
+         unit="PFLOP/s", section="sec-data-wall-dollars"),
+    dict(name="gb200_over_h100_tdp", claim_id="B43", essay="blackwell_power_ratio",
+         unit="ratio", section="sec-data-wall-dollars"),
+    dict(name="tokens_at_large_flops", claim_id="B12", essay="tokens_large",
+         unit="tokens", section="sec-data-wall-tokens"),
+    dict(name="usd_at_unique_stock", claim_id="B79", essay="budget_usd_large",
+         unit="USD", section="sec-data-wall-binds"),
+    dict(name="flops_supported_by_repeated_data", claim_id="B34", essay="flops_scale_up",
+         unit="FLOP", section="sec-data-wall-energy"),
+    dict(name="usd_for_scale_up", claim_id="B36", essay="usd_scale_up",
+         unit="USD", section="sec-data-wall-energy"),
+    dict(name="gigawatts_for_scale_up", claim_id="B37", essay="watts_scale_up", essay_scale=1e-9,
+         unit="GW", section="sec-data-wall-energy"),
 )
-
-
-def verdict(essay_value, recomputed) -> str:
-    """The ledger's verdict on one number (:func:`analysis.ledger.verdict`).
-
-    ``holds`` if ``|essay / recomputed - 1| <= VERDICT_TOLERANCE``; ``roughly holds`` if the
-    ratio is within ``VERDICT_FACTOR`` either way; ``does not hold`` otherwise.
-
-    Raises
-    ------
-    ValueError
-        If either value is not positive.
-    """
-    e = float(_validate.positive("essay_value", essay_value))
-    r = float(_validate.positive("recomputed", recomputed))
-    return ledger.verdict(e, r)
 
 
 def claim_values(*, usd_per_gpu_hour, mfu, flop_basis, run_days, it_watts_per_gpu, pue, text_stock_tokens) -> dict:
@@ -657,7 +653,10 @@ def claim_values(*, usd_per_gpu_hour, mfu, flop_basis, run_days, it_watts_per_gp
 
 
 def claim_table(values: dict) -> pd.DataFrame:
-    """Essay value, recomputed value, ratio and verdict for every claim in :data:`CLAIMS`.
+    """Essay value, recomputed value and ratio for every claim in :data:`CLAIMS`.
+
+    The verdicts are the ledger's: look them up by ``claim_id`` with
+    :func:`analysis.ledger.verdict_of` (this module does not judge).
 
     Parameters
     ----------
@@ -667,15 +666,18 @@ def claim_table(values: dict) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by claim name: ``claim``, ``essay``, ``recomputed``, ``unit``, ``essay_over_recomputed``,
-        ``verdict``, ``function``, ``section``.
+        Indexed by claim name: ``claim_id``, ``claim``, ``essay``, ``recomputed``, ``unit``,
+        ``essay_over_recomputed``, ``function``, ``section``.
     """
+    from analysis import essays
+
+    text = essays.claims().set_index("id")["claim"]
     rows = {}
     for c in CLAIMS:
-        e = c.get("essay_value") if c["essay"] is None else essay(c["essay"]) * c.get("essay_scale", 1.0)
+        e = essay(c["essay"]) * c.get("essay_scale", 1.0)
         r = values[c["name"]]
-        rows[c["name"]] = {"claim": c["claim"], "essay": e, "recomputed": r, "unit": c["unit"],
-                           "essay_over_recomputed": e / r, "verdict": verdict(e, r),
+        rows[c["name"]] = {"claim_id": c["claim_id"], "claim": text[c["claim_id"]], "essay": e, "recomputed": r,
+                           "unit": c["unit"], "essay_over_recomputed": e / r,
                            "function": f"claim_data_wall_{c['name']}", "section": c["section"]}
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -943,10 +945,8 @@ def chapter_numbers(*, usd_per_gpu_hour, mfu, gpu, precision, flop_basis, run_da
     put("scale_up_supported_twenty", claim_supported(essay("unique_tokens_scale_up"), essay("epochs_scale_up")),
         "fixed")
     put("tokens_per_param", trend("tokens_per_param"), "fixed")
-    put("verdict_tolerance", VERDICT_TOLERANCE, "fixed")
-    put("verdict_factor", VERDICT_FACTOR, "fixed")
 
-    # 5. Verdicts -------------------------------------------------------------------------------
+    # 5. Claims (their verdicts come from the ledger, by claim id) ---------------------------------
     claims = claim_table(claim_values(usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu, flop_basis=flop_basis,
                                       run_days=run_days, it_watts_per_gpu=it_watts_per_gpu, pue=pue,
                                       text_stock_tokens=text_stock_tokens))
@@ -957,7 +957,6 @@ def chapter_numbers(*, usd_per_gpu_hour, mfu, gpu, precision, flop_basis, run_da
         put(f"claim_{name}_essay", row["essay"], "fixed")
         put(f"claim_{name}_ratio", row["essay_over_recomputed"],
             {"per_usd": "usd", "usd": "per_usd", "per_mfu": "mixed"}.get(kinds.get(name), "fixed"))
-        put(f"claim_{name}_verdict", row["verdict"], "label")
     return out
 
 

@@ -137,23 +137,31 @@ def published() -> dict:
     return out
 
 
+#: Essay B's numbers about the Llama 3 law: short name -> claim id of ``data/claims.csv``.
+ESSAY_IDS = {
+    "overtraining_avoided": "B47", "optimal_params": "B48", "optimal_tokens": "B49", "optimal_flops": "B50",
+    "tokens_per_param": "B51", "chinchilla_tokens_per_param": "B66", "scale_flops": "B56",
+    "llama_exponent": "B52", "chinchilla_exponent": "B53", "llama_fit_max_flops": "B54",
+    "chinchilla_fit_max_flops": "B55", "llama_target_flops": "B56", "chinchilla_target_flops": "B57",
+    "chinchilla_gap": "B58", "llama_gap": "B59",
+}
+
+
 def essay_claims() -> dict[str, float]:
-    """Essay B's numbers about the Llama 3 law, from ``data/llama3_refit_essay_claims.csv``.
+    """Essay B's numbers about the Llama 3 law, read from the claims ledger (``data/claims.csv``).
 
     Returns
     -------
     dict of str to float
-        Keyed by the CSV's ``claim`` column (``optimal_tokens``, ``llama_gap``, ...).
+        Keyed by the short names of :data:`ESSAY_IDS` (``optimal_tokens``, ``llama_gap``, ...).
 
     References
     ----------
     essayB2024
     """
-    df = datasets.load("llama3_refit_essay_claims")
-    if df["claim"].duplicated().any():
-        dup = df.loc[df["claim"].duplicated(), "claim"].iloc[0]
-        raise datasets.DataFileError(f"data/llama3_refit_essay_claims.csv: claim {dup!r} appears twice")
-    return dict(zip(df["claim"], df["value"].astype(float), strict=True))
+    from analysis import essays
+
+    return {name: essays.value(cid) for name, cid in ESSAY_IDS.items()}
 
 
 # ------------------------------------------------------------------------------------------

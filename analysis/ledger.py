@@ -1,16 +1,25 @@
 """The claims ledger: every numeric claim of the two essays, recomputed, with a verdict.
 
-Rows live in ``data/claims.csv`` (schema and provenance in ``data/claims.yml``). A checkable row
-names the code that recomputes it, ``module:function`` (a zero-argument ``claim_...`` function
-in :mod:`analysis`, which reads the current data and assumptions files), so every recomputed
-value is produced when the book is built, never typed.
+Rows live in ``data/claims.csv`` (schema and provenance in ``data/claims.yml``), the one home of
+the essays' numbers (read one with :func:`essay`). A checkable row names the code that recomputes
+it, ``module:function`` (a ``claim_...(a)`` function in :mod:`analysis` taking the
+:class:`~analysis.assumptions.Assumptions` in force), so every recomputed value is produced when the
+book is built, never typed. A qualitative checkable row has no code: it is judged from the evidence
+written in its ``reason``.
+
+Chapters show verdicts only through this module: :func:`verdict_of` for a word in the prose,
+:func:`table` for a verdict table, :func:`row` for one row's numbers. The ledger may import the
+chapter modules (through the ``recompute`` references); a chapter module never imports the ledger
+(it reads essay numbers with :func:`analysis.essays.value`).
 
 The verdict rule, applied to the ratio ``r = essay value / recomputed value``:
 
 - **holds** when ``|r - 1| <= 0.10``;
 - **roughly holds** when ``1/2 <= r <= 2``;
 - **does not hold** otherwise;
-- **not checkable** for forecasts, questions and opinions (the row says why).
+- **not checkable** for forecasts, questions, opinions and scenario premises (the row says why);
+- dates (unit ``year``) are compared by their difference, not by the ratio, so such a row carries
+  a judgement.
 
 A row may override the rule with a judgement call, but only with a written reason.
 
@@ -24,16 +33,17 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 
 import numpy as np
 import pandas as pd
 
-from analysis import _validate, assumptions, datasets
+from analysis import _validate, assumptions, essays, fmt
 
 __all__ = ["HOLDS", "ROUGHLY", "FAILS", "UNCHECKABLE", "NO_RATIO", "VERDICTS", "HOLDS_WITHIN", "ROUGHLY_WITHIN",
-           "verdict", "resolve", "recompute", "ledger", "summary"]
+           "HEADERS", "verdict", "resolve", "recompute", "ledger", "summary", "essay", "verdict_of", "row", "table"]
 
 HOLDS, ROUGHLY, FAILS, UNCHECKABLE = "holds", "roughly holds", "does not hold", "not checkable"
 #: Rule verdict of a checkable row whose ratio is undefined (an essay value of zero, e.g. "released
@@ -99,9 +109,12 @@ def resolve(reference: str):
     return fn
 
 
-def recompute(reference: str, a: assumptions.Assumptions) -> float:
-    """Call the function named by ``reference`` with the assumptions ``a``; return a finite float."""
-    value = resolve(reference)(a)
+def recompute(reference: str, a: assumptions.Assumptions | None = None) -> float:
+    """Call the function named by ``reference`` with the assumptions ``a``; return a finite float.
+
+    ``a`` defaults to :func:`analysis.assumptions.load` (the assumptions file).
+    """
+    value = resolve(reference)(assumptions.load() if a is None else a)
     try:
         out = float(value)
     except (TypeError, ValueError):
@@ -111,14 +124,22 @@ def recompute(reference: str, a: assumptions.Assumptions) -> float:
     return out
 
 
-def ledger(a: assumptions.Assumptions | None = None) -> pd.DataFrame:
-    """The full ledger: ``data/claims.csv`` with recomputed values, ratios and verdicts.
+def _blank(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x == ""
 
-    Columns added: ``recomputed``, ``ratio`` (essay / recomputed), ``rule_verdict`` and
-    ``verdict`` (the override where one is given, else the rule's).
-    """
-    a = assumptions.load() if a is None else a
-    df = datasets.load("claims").copy()
+
+@functools.lru_cache(maxsize=8)
+def _cached(a) -> pd.DataFrame:
+    """The ledger under ``a``, computed once per distinct set of assumptions (they are hashable)."""
+    return _build(a)
+
+
+def _build(a) -> pd.DataFrame:
+    df = essays.claims()
+    # each essay number is written once: rows restating another row's number point to it (value_of)
+    held = dict(zip(df["id"], df["essay_value"], strict=True))
+    df["essay_value"] = [held[link] if not _blank(link) else v
+                         for v, link in zip(df["essay_value"], df["value_of"], strict=True)]
     recomputed, ratio, rule = [], [], []
     for row in df.itertuples(index=False):
         if not row.checkable:
@@ -126,23 +147,183 @@ def ledger(a: assumptions.Assumptions | None = None) -> pd.DataFrame:
             ratio.append(np.nan)
             rule.append(UNCHECKABLE)
             continue
-        value = recompute(row.recompute, a)
-        recomputed.append(value)
-        if row.essay_value == 0 or value == 0 or (row.essay_value > 0) != (value > 0):
+        if _blank(row.recompute):  # a qualitative claim, judged from the evidence in its reason
+            if _blank(row.override_verdict) or _blank(row.reason):
+                raise ValueError(f"claim {row.id}: a checkable row without recompute must give "
+                                 "override_verdict and the evidence in reason")
+            recomputed.append(np.nan)
             ratio.append(np.nan)
             rule.append(NO_RATIO)
-            if not row.override_verdict:
-                raise ValueError(f"claim {row.id}: the ratio rule does not apply (essay value "
-                                 f"{row.essay_value!r}, recomputed {value!r}); give an override and a reason")
             continue
-        ratio.append(row.essay_value / value)
-        rule.append(verdict(row.essay_value, value))
+        value = recompute(row.recompute, a)
+        recomputed.append(value)
+        e = row.essay_value
+        if (row.unit == "year" or _blank(e) or e == 0 or value == 0 or (e > 0) != (value > 0)):
+            ratio.append(np.nan)
+            rule.append(NO_RATIO)
+            if _blank(row.override_verdict):
+                raise ValueError(f"claim {row.id}: the ratio rule does not apply (essay value "
+                                 f"{e!r}, recomputed {value!r}, unit {row.unit!r}); give an override and a reason")
+            continue
+        ratio.append(e / value)
+        rule.append(verdict(e, value))
     df["recomputed"] = recomputed
     df["ratio"] = ratio
     df["rule_verdict"] = rule
-    override = df["override_verdict"].where(df["override_verdict"].notna(), None)
-    df["verdict"] = [o if o else r for o, r in zip(override, rule, strict=True)]
+    df["verdict"] = [r if _blank(o) else o for o, r in zip(df["override_verdict"], rule, strict=True)]
     return df
+
+
+def ledger(a=None) -> pd.DataFrame:
+    """The full ledger: ``data/claims.csv`` with recomputed values, ratios and verdicts.
+
+    Parameters
+    ----------
+    a : analysis.assumptions.Assumptions, optional
+        The assumptions in force (a chapter passes its own); default :func:`analysis.assumptions.load`.
+        The result is cached per object, so a chapter recomputes the claims once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``data/claims.csv`` (``essay_value`` filled in for rows that point to
+        another row's number with ``value_of``), and ``recomputed``, ``ratio`` (essay /
+        recomputed), ``rule_verdict`` and ``verdict`` (the override where one is given, else the
+        rule's).
+    """
+    return _cached(assumptions.load() if a is None else a).copy()
+
+
+def essay(claim_id: str) -> float:
+    """The number the essay states for ``claim_id`` (see :func:`analysis.essays.value`).
+
+    Raises
+    ------
+    ValueError
+        If ``claim_id`` is not a claim id of ``data/claims.csv`` or the claim states no number.
+    """
+    return essays.value(claim_id)
+
+
+def row(claim_id: str, a=None) -> pd.Series:
+    """One row of :func:`ledger` (claim, essay value, recomputed value, ratio, verdict, reason ...).
+
+    Raises
+    ------
+    ValueError
+        If ``claim_id`` is not a claim id of ``data/claims.csv``.
+    """
+    df = ledger(a)
+    match = df[df["id"] == claim_id]
+    if not isinstance(claim_id, str) or match.empty:
+        raise ValueError(f"claim_id={claim_id!r} is not a claim id of data/claims.csv "
+                         f"(ids: {', '.join(sorted(df['id']))})")
+    return match.iloc[0]
+
+
+def verdict_of(claim_id: str, a=None) -> str:
+    """The ledger's verdict on ``claim_id``: one of :data:`VERDICTS`.
+
+    Raises
+    ------
+    ValueError
+        If ``claim_id`` is not a claim id of ``data/claims.csv``.
+    """
+    return str(row(claim_id, a)["verdict"])
+
+
+#: Column headers of :func:`table`, in order.
+HEADERS = ("Claim id", "Claim (our words)", "Essay", "Ours", "Ratio", "Verdict", "Basis/reason")
+_COUNT_UNITS = ("tokens", "unique tokens", "effective tokens", "parameters", "active parameters")
+#: Background colours of the verdict cell (a hint only: the verdict is written in words).
+_COLOURS = {HOLDS: "#d9f2d9", ROUGHLY: "#fff2cc", FAILS: "#f8d7da", UNCHECKABLE: "#e8e8e8"}
+
+
+def _stated_digits(x: float) -> int:
+    """Significant digits of a number as the essay wrote it (7e25 -> 1, 16.55e12 -> 4)."""
+    digits = f"{abs(x):.12g}".split("e")[0].replace(".", "").strip("0")
+    return min(max(len(digits), 1), 6)
+
+
+def _show(x, unit, sig=None) -> str:
+    if _blank(x):
+        return "—"
+    x = float(x)
+    sig = sig or _stated_digits(x)
+    unit = "" if _blank(unit) else str(unit)
+    if unit == "year":
+        return fmt.year(x)
+    if unit == "USD":
+        return fmt.usd(x, sig)
+    if unit in _COUNT_UNITS:  # 80T tokens, 750B parameters
+        return f"{fmt.tokens(x, sig)} {unit}"
+    if unit == "ratio":
+        return fmt.num(x, sig)
+    if unit == "x" or unit.startswith("x "):  # 100× cheaper
+        return f"{fmt.ratio(x, sig)}{unit[1:]}"
+    return f"{fmt.num(x, sig)} {unit}".rstrip()
+
+
+def _basis(r) -> str:
+    if not _blank(r["reason"]):
+        return str(r["reason"])
+    if r["verdict"] == UNCHECKABLE:
+        return ""
+    return f"ratio rule; ours from {r['recompute']}"
+
+
+def table(*, section: str | None = None, ids=None, a=None):
+    """The ledger's rows as a presentation-ready table (a pandas Styler, no index column).
+
+    Parameters
+    ----------
+    section : str, optional
+        Keep the rows whose ``section`` is this book label (e.g. ``"sec-data-wall-dollars"``).
+    ids : iterable of str, optional
+        Keep these claim ids (all must exist).
+    a : analysis.assumptions.Assumptions, optional
+        The assumptions in force (see :func:`ledger`).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Columns :data:`HEADERS`, rows in id order, numbers formatted with :mod:`analysis.fmt`
+        (essay values to the digits the essay gave, ours to three), the verdict in words. Wrap it
+        in a captioned, labelled myst-nb table in the chapter.
+
+    Raises
+    ------
+    ValueError
+        If an id is unknown, or the selection is empty.
+    """
+    df = ledger(a)
+    if ids is not None:
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        unknown = sorted(set(ids) - set(df["id"]))
+        if unknown:
+            raise ValueError(f"ids={unknown!r}: not claim ids of data/claims.csv")
+        df = df[df["id"].isin(ids)]
+    if section is not None:
+        if section not in set(df["section"].dropna()):
+            raise ValueError(f"section={section!r} is the section of no selected claim")
+        df = df[df["section"] == section]
+    if df.empty:
+        raise ValueError("the selection has no claims")
+    df = df.sort_values("id")
+    shown = pd.DataFrame({
+        HEADERS[0]: df["id"],
+        HEADERS[1]: df["claim"],
+        HEADERS[2]: [_show(x, u) for x, u in zip(df["essay_value"], df["unit"], strict=True)],
+        HEADERS[3]: [_show(x, u, 3) for x, u in zip(df["recomputed"], df["unit"], strict=True)],
+        HEADERS[4]: ["—" if _blank(r) else fmt.num(r, 2) for r in df["ratio"]],
+        HEADERS[5]: df["verdict"],
+        HEADERS[6]: [_basis(r) for _, r in df.iterrows()],
+    })
+    return (shown.style.hide(axis="index")
+            .map(lambda v: f"background-color: {_COLOURS.get(v, '')}; color: #111" if v in _COLOURS else "",
+                 subset=[HEADERS[5]])
+            .set_properties(subset=[HEADERS[6]], **{"text-align": "left", "font-size": "0.9em"})
+            .set_properties(subset=[HEADERS[1]], **{"text-align": "left"}))
 
 
 def summary(df: pd.DataFrame) -> pd.Series:

@@ -373,13 +373,20 @@ def precision_reduction(bits_per_weight, reference_bits=16.0):
 # The chapter's data, assembled
 
 
+#: Essay B's numbers used here: short name -> claim id of ``data/claims.csv`` (their one home).
+ESSAY_IDS = {
+    "price_ratio": "B01", "next_ratio": "B61", "moe_total_params": "B72", "moe_active_params": "B62",
+    "transformer_year": "B63", "transformer_params": "B64", "precision_reduction": "B60",
+}
+
+
 def essay(name: str) -> float:
-    """Essay B's value for ``name`` (a row of ``data/smp_essay_claims.csv``)."""
-    df = datasets.load("smp_essay_claims")
-    row = df[df["claim"] == name]
-    if row.empty:
-        raise ValueError(f"name={name!r} is not one of {sorted(df['claim'])}")
-    return float(row["value"].iloc[0])
+    """Essay B's value for ``name`` (a short name of :data:`ESSAY_IDS`), from the claims ledger."""
+    from analysis import essays
+
+    if name not in ESSAY_IDS:
+        raise ValueError(f"name={name!r} is not one of {sorted(ESSAY_IDS)}")
+    return essays.value(ESSAY_IDS[name])
 
 
 def first_party_frontier(threshold, input_share):

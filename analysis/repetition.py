@@ -653,29 +653,43 @@ def ceiling_multiple():
 # ------------------------------------------------------------------------------------------
 
 
+#: Essay B's numbers used here: short name -> claim id of ``data/claims.csv`` (their one home).
+#: s1 is the 250B model on 27T tokens seen five times, s2 the over-trained 1.3T model on 50T tokens
+#: seen sixteen times with distillation, s3 the 8e28-FLOP run.
+ESSAY_IDS = {
+    "max_epochs": "B68", "compute_multiple": "B15", "near_unique_epochs": "B69",
+    "value_loss_low": "B74", "value_loss_high": "B75", "value_loss_used": "B73",
+    "tokens_per_param_start": "B66", "tokens_per_param_end": "B45", "distillation_multiplier": "B28",
+    "reference_tokens": "B06", "reference_params": "B07", "reference_flops": "B08", "shrink": "B67",
+    "s1_flops": "B24", "s1_usd": "B70", "s1_params": "B23", "s1_unique_tokens": "B22", "s1_epochs": "B69",
+    "s1_unique_equivalent_tokens": "B21", "s2_reference_flops": "B11", "s2_reference_usd": "B33",
+    "s2_reference_tokens": "B12", "s2_unique_tokens": "B71", "s2_epochs": "B68", "s2_equivalent_tokens": "B29",
+    "s2_params": "B31", "s2_usd": "B32", "s3_flops": "B35", "s3_unique_tokens": "B71", "s3_usd": "B36",
+}
+
+
 def essay_value(name):
-    """A number Essay B states, from ``data/muennighoff_essay_scenarios.csv``.
+    """A number Essay B states, read from the claims ledger (``data/claims.csv``).
 
     Parameters
     ----------
     name : str
-        Row name in that file (e.g. ``"s1_params"``).
+        A short name of :data:`ESSAY_IDS` (e.g. ``"s1_params"``).
 
     Returns
     -------
     float
-        The value as written in the essay (units in the file).
+        The value as written in the essay (unit in the ledger row).
 
     Raises
     ------
     ValueError
-        If ``name`` is not a row of the file.
+        If ``name`` is not a name of :data:`ESSAY_IDS`.
     """
-    from analysis import datasets
+    from analysis import essays
 
-    table = datasets.load("muennighoff_essay_scenarios").set_index("name")["value"]
-    _validate.one_of("name", name, list(table.index))
-    return float(table[name])
+    _validate.one_of("name", name, list(ESSAY_IDS))
+    return essays.value(ESSAY_IDS[name])
 
 
 def _solve(fun, lo, hi):

@@ -1245,17 +1245,26 @@ def _load(name):
     return datasets.load(name)
 
 
+#: Essay B's numbers used here: short name -> claim id of ``data/claims.csv`` (their one home).
+ESSAY_IDS = {
+    "tokens_llama3": "B06", "params_at_15t": "B07", "flops_at_15t": "B08", "tokens_per_param": "B66",
+    "shrink": "B67", "data_multiplier": "B13", "compute_multiplier": "B14", "params_small": "B23",
+    "tokens_small": "B19", "flops_small": "B18", "flops_large": "B11", "params_overtrained_large": "B30",
+}
+
+
 def essay(claim: str) -> float:
-    """The value of one of essay B's numbers in ``data/chinchilla_essay_claims.csv``.
+    """The value of one of essay B's numbers, read from the claims ledger (:data:`ESSAY_IDS`).
 
     Raises
     ------
     ValueError
-        If ``claim`` is not in the file (the message lists the names).
+        If ``claim`` is not a name of :data:`ESSAY_IDS` (the message lists the names).
     """
-    e = _load("chinchilla_essay_claims").set_index("claim")
-    _validate.one_of("claim", claim, list(e.index))
-    return float(e.loc[claim, "value"])
+    from analysis import essays
+
+    _validate.one_of("claim", claim, list(ESSAY_IDS))
+    return essays.value(ESSAY_IDS[claim])
 
 
 def chinchilla_table3():

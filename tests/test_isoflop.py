@@ -341,7 +341,7 @@ def test_chinchilla_gap_uses_the_gopher_budget():
     assert isoflop.claim_llama3_refit_chinchilla_gap(A) == pytest.approx(5.76e23 / 3e21)
 
 
-def test_essay_claims_file():
+def test_essay_claims_come_from_the_ledger():
     e = isoflop.essay_claims()
     assert e["optimal_tokens"] == pytest.approx(16.55e12)
     assert e["llama_gap"] == pytest.approx(4000)

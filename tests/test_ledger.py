@@ -67,8 +67,11 @@ def test_enough_claims_with_unique_ids():
 
 @pytest.mark.parametrize("row", CLAIMS.to_dict("records"), ids=lambda r: r["id"])
 def test_row_is_complete(row):
-    if row["checkable"]:
-        assert row["recompute"] and row["essay_value"] is not None and row["unit"]
+    if row["checkable"] and not row["recompute"]:
+        # a qualitative claim, judged from the evidence written in its reason
+        assert row["override_verdict"] and row["reason"] and len(row["reason"]) > 40
+    elif row["checkable"]:
+        assert (row["essay_value"] == row["essay_value"] or row["value_of"]) and row["unit"]
         value = ledger.recompute(row["recompute"], assumptions.load())
         assert value == value
     else:
@@ -113,3 +116,180 @@ def test_changing_an_assumption_changes_dependent_ledger_values(tmp_path, monkey
     moved = (after / base).dropna()
     moved = moved[(moved - 1).abs() > 1e-9]
     assert len(moved) >= 1, "no ledger value depends on usd_per_gpu_hour"
+
+
+# --------------------------------------------------------------------------- the ledger's API
+
+
+def test_essay_numbers_come_from_the_ledger_file():
+    assert ledger.essay("B06") == 15e12          # "15T tokens"
+    assert ledger.essay("B08") == 7e25
+    assert ledger.essay("B24") == 2e26           # restates B17's number through value_of
+    assert ledger.essay("B35") == ledger.essay("B34") == 8e28
+
+
+@pytest.mark.parametrize("bad", ["B999", "b06", "", None, 6])
+def test_unknown_ids_raise(bad):
+    for call in (ledger.essay, ledger.verdict_of, ledger.row):
+        with pytest.raises(ValueError, match="claim_id="):
+            call(bad)
+    with pytest.raises(ValueError, match="ids="):
+        ledger.table(ids=["B06", "Z01"])
+
+
+def test_claim_without_a_number_raises():
+    with pytest.raises(ValueError, match="states no number"):
+        ledger.essay("B05")
+
+
+def test_value_of_points_to_a_row_holding_a_number():
+    ids = set(CLAIMS["id"])
+    for r in CLAIMS.to_dict("records"):
+        if r["value_of"]:
+            assert r["value_of"] in ids and r["essay_value"] != r["essay_value"], r["id"]  # NaN: no number
+            target = CLAIMS.set_index("id").loc[r["value_of"]]
+            assert target["essay_value"] == target["essay_value"] and not target["value_of"], r["id"]
+
+
+#: Rows whose essay number is also, by coincidence or because the essay quotes it, a published
+#: constant of another data file (with that file's own source).
+ALSO_PUBLISHED = {
+    "B06": "Llama 3 model card: 15T+ training tokens (notable_models, model_architectures)",
+    "B33": "1e9 is a model size in Chinchilla Tables 3 and A3 and in the Gemma 2 distillation table",
+    "B48": "Llama 3 report: 402B optimum (llama3_scaling)",
+    "B49": "Llama 3 report: 16.55T optimum (llama3_scaling)",
+    "B50": "Llama 3 report: 3.8e25 FLOP flagship budget (llama3_scaling, notable_models)",
+    "B54": "Llama 3 report: scaling runs up to 1e22 FLOP (llama3_scaling, chinchilla_fit_ranges)",
+    "B55": "Chinchilla: isoFLOP runs up to 3e21 FLOP (llama3_scaling, chinchilla_fit_ranges)",
+    "B62": "5.0e7 is the size of the N=4 model of the Transformer paper's Table 3 (transformer_2017)",
+    "B64": "same as B62",
+}
+
+
+def test_each_essay_number_lives_once_in_data():
+    # Essay numbers of a million or more (the figures that used to be typed in several files:
+    # 2e27, 15T, 750B, 7e25, 2e26, 8e28, 50T ...) appear in no data file but claims.csv, unless
+    # they are also a published constant. Small numbers (2, 3, 16 ...) match too many unrelated
+    # cells to be told apart by value.
+    import csv
+
+    essay = {r["id"]: r["essay_value"] for r in CLAIMS.to_dict("records")
+             if r["essay_value"] is not None and abs(r["essay_value"]) >= 1e6 and r["id"] not in ALSO_PUBLISHED}
+    assert len(essay) >= 15
+    found = []
+    for path in sorted((ROOT / "data").glob("*.csv")):
+        if path.name == "claims.csv":
+            continue
+        with path.open(newline="") as f:
+            for line, cells in enumerate(csv.reader(f)):
+                for cell in cells:
+                    try:
+                        x = float(cell)
+                    except ValueError:
+                        continue
+                    found += [(cid, path.name, line) for cid, v in essay.items() if x == v]
+    assert not found, f"essay numbers typed outside data/claims.csv: {found}"
+    for name in ("chinchilla_essay_claims", "llama3_refit_essay_claims", "muennighoff_essay_scenarios",
+                 "smp_essay_claims", "text_stock_essay_claims"):
+        assert not (ROOT / "data" / f"{name}.csv").exists()
+
+
+def _analysis_imports() -> dict[str, set[str]]:
+    """Static import graph of the analysis package, plus the ledger's module:function references."""
+    import ast
+
+    modules = {p.stem: p for p in (ROOT / "analysis").glob("*.py") if p.stem != "__init__"}
+    graph = {}
+    for name, path in modules.items():
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "analysis":
+                deps |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis."):
+                deps.add(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                deps |= {a.name.split(".")[1] for a in node.names if a.name.startswith("analysis.")}
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr == "import_module" and node.args
+                  and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                deps.add(node.args[0].value.removeprefix("analysis."))
+        graph[name] = deps & set(modules)
+    graph["ledger"] |= {ref.split(":")[0].removeprefix("analysis.") for ref in CLAIMS["recompute"] if ref}
+    return graph
+
+
+def test_no_module_imports_a_module_that_imports_it_back():
+    graph = _analysis_imports()
+    assert "datawall" in graph["ledger"] and "essays" in graph["datawall"]
+    for start in graph:
+        seen, stack = set(), [start]
+        while stack:
+            for nxt in graph[stack.pop()]:
+                if nxt == start:
+                    raise AssertionError(f"import cycle through analysis.{start}")
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    # chapter modules never reach the ledger's verdict logic
+    assert not any("ledger" in deps for name, deps in graph.items() if name != "ledger")
+
+
+def test_verdict_of_and_row_agree_with_the_ledger():
+    df = ledger.ledger().set_index("id")
+    for cid in ("B06", "B22", "B62", "A04"):
+        assert ledger.verdict_of(cid) == df.loc[cid, "verdict"]
+        assert ledger.row(cid)["claim"] == df.loc[cid, "claim"]
+
+
+def test_ledger_is_computed_once_per_assumptions_object(monkeypatch):
+    calls = []
+    real = ledger._build
+    monkeypatch.setattr(ledger, "_build", lambda a: calls.append(a) or real(a))
+    ledger._cached.cache_clear()
+    a = assumptions.load()
+    first = ledger.ledger(a)
+    ledger.verdict_of("B11", a)
+    ledger.table(section="sec-data-wall-dollars", a=a)
+    assert len(calls) == 1
+    first.loc[0, "verdict"] = "edited"   # callers get copies
+    assert ledger.ledger(a).loc[0, "verdict"] != "edited"
+
+
+def test_table_is_presentation_ready():
+    html = ledger.table().to_html()
+    for header in ledger.HEADERS:
+        assert f">{header}<" in html
+    assert not re.search(r"\de[+-]\d", html), "a number is shown in e-notation"
+    assert ">nan<" not in html.lower()
+    shown = ledger.table(ids=["B63", "B08", "B12", "B36"]).data
+    assert list(shown["Claim id"]) == ["B08", "B12", "B36", "B63"]          # id order
+    b63 = shown.set_index("Claim id").loc["B63"]
+    assert (b63["Essay"], b63["Ours"]) == ("2016", "2017")                  # years as whole years
+    assert shown.set_index("Claim id").loc["B08", "Essay"] == "7 × 10²⁵ FLOP"
+    assert shown.set_index("Claim id").loc["B12", "Essay"] == "80T tokens"
+    assert shown.set_index("Claim id").loc["B36", "Essay"] == "$40 billion"
+    assert set(shown["Verdict"]) <= set(ledger.VERDICTS)
+    section = ledger.table(section="sec-small-models-transformer").data
+    assert set(section["Claim id"]) == {"B63", "B64"}
+    with pytest.raises(ValueError, match="section="):
+        ledger.table(section="sec-nowhere")
+
+
+# --------------------------------------------------------------------------- disputed verdicts
+
+
+def test_b63_compares_years_by_their_difference():
+    r = ledger.row("B63")
+    assert r["unit"] == "year" and r["essay_value"] == 2016 and r["recomputed"] == 2017
+    assert r["ratio"] != r["ratio"], "a date is not judged by the ratio rule (no ratio, so no 'holds' band)"
+    assert r["verdict"] == "does not hold"
+
+
+def test_b62_is_hedged_speculation():
+    r = ledger.row("B62")
+    assert not r["checkable"] and r["verdict"] == "not checkable" and "speculation" in r["reason"]
+
+
+def test_b10_divides_the_essays_own_figure():
+    est = datasets.load("compute_estimates").set_index("model")["flops"]
+    assert ledger.row("B10")["recomputed"] == pytest.approx(7e25 / est["GPT-4"], rel=1e-12)

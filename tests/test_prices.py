@@ -21,7 +21,7 @@ from analysis import prices as p
 A = assumptions.load()  # the file's assumptions, for the claim functions
 
 DATASETS = ["api_prices", "price_decline_epoch", "smp_epoch_models", "moe_models",
-            "transformer_2017", "smp_paper_dates", "quantization", "smp_essay_claims"]
+            "transformer_2017", "smp_paper_dates", "quantization"]
 
 
 # --------------------------------------------------------------------------- data: schema, dates

@@ -1,6 +1,6 @@
 """List the chapter notebooks: ``book/*.ipynb`` whose first code cell is tagged ``parameters``.
 
-    python -m tools.chapters   # print them, one per line (used by the Makefile)
+    python -m tools.chapters   # print them, one per line (the notebook-rule tests use the list)
 
 Read-only: nothing in tools/ rewrites a notebook's sources (tools/outputs.py writes outputs only).
 """

@@ -1,18 +1,17 @@
 """Execute chapter notebooks in place and store them without image blobs or timings.
 
-    python -m tools.outputs book/data_wall.ipynb [...]   # execute and strip
+    python -m tools.outputs [book/data_wall.ipynb ...]   # execute (default: every chapter) and store
     python -m tools.outputs --strip-only book/*.ipynb     # only strip
     python -m tools.outputs --check book/*.ipynb          # exit 1 if any blob/timing is stored
 
-Stored outputs are what nbval compares against (cells tagged ``nbval-check-output``), so a
-git diff of a notebook shows exactly which printed numbers changed. Images are dropped: they
+Stored outputs are what ``tests/test_chapters.py`` compares against (at a tolerance), so a git
+diff of a notebook shows exactly which printed numbers changed. Images are dropped: they
 are regenerated at build time and would make every diff unreadable.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -65,25 +64,39 @@ def blobs(nb) -> list[str]:
     return found
 
 
-def execute(path: Path, timeout: int = 900) -> None:
-    from nbclient import NotebookClient
+def execute(paths: list[Path]) -> int:
+    """Execute the chapters (in parallel, into the book's execution cache) and store their outputs."""
+    from tools import execute as ex
 
-    nb = nbformat.read(path, as_version=4)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    strip(nb)
-    nbformat.write(nb, path)
+    status = 0
+    for path, tb in ex.run(paths).items():
+        if tb:
+            status = 1
+            print(f"outputs: {path.name} FAILED; its stored outputs are unchanged\n{tb}", file=sys.stderr)
+            continue
+        nb = ex.executed(path)
+        strip(nb)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream"
+                                                                and o.get("name") == "stderr")]
+        nbformat.write(nb, path)
+        print(f"outputs: stored {path.relative_to(ROOT)} (no images, no timings)")
+    return status
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("notebooks", nargs="+", type=Path)
+    ap.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in _toc.yml")
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--strip-only", action="store_true")
     g.add_argument("--check", action="store_true")
     args = ap.parse_args(argv)
+    if not args.notebooks:
+        from tools.execute import chapters
+        args.notebooks = chapters()
+    if not (args.check or args.strip_only):
+        return execute([p.resolve() for p in args.notebooks])
     status = 0
     for path in args.notebooks:
         if args.check:
@@ -97,10 +110,6 @@ def main(argv=None) -> int:
             n = strip(nb)
             nbformat.write(nb, path)
             print(f"outputs: stripped {n} item(s) from {path}")
-        else:
-            print(f"outputs: executing {path} ...", flush=True)
-            execute(path)
-            print(f"outputs: stored {path} (no images, no timings)")
     return status
 
 
