@@ -19,6 +19,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOB_MIME = ("image/", "application/pdf", "application/papermill.record/image/")
+#: Pages whose outputs describe the machine (package versions), never stored nor compared.
+UNSTORED = {"status"}
 VOLATILE_CELL_META = ("execution", "ExecuteTime", "collapsed", "scrolled")
 
 
@@ -94,7 +96,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if not args.notebooks:
         from tools.execute import chapters
-        args.notebooks = chapters()
+        args.notebooks = [p for p in chapters() if p.stem not in UNSTORED]
     if not (args.check or args.strip_only):
         return execute([p.resolve() for p in args.notebooks])
     status = 0
