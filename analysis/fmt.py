@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["num", "sci", "year", "pct", "ratio", "usd", "tokens"]
+__all__ = ["num", "sci", "year", "pct", "ratio", "usd", "tokens", "table"]
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: Plain digits inside this range of magnitudes (after rounding), ×10ⁿ outside.
@@ -196,3 +196,68 @@ def tokens(x, sig: int = 2) -> str:
     sig = _check_sig(sig)
     text, scale = _scaled(x, sig, ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")))
     return text + scale
+
+
+def table(df, *, caption: str, name: str, formats: dict | None = None, sig: int = 3, align: str = "left"):
+    """A result table as a numbered, captioned MyST table (cite it with ``{numref}`name```).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The rows to show; its column names are the headers (write them for people, with units).
+        The index is not shown.
+    caption : str
+        The table's caption (a sentence).
+    name : str
+        Its label, lowercase words joined by hyphens (``tbl-<chapter>-<what>``).
+    formats : dict, optional
+        Column -> function turning a cell into text (e.g. ``{"Compute (FLOP)": fmt.sci}``). Other
+        numeric cells go through :func:`num` with ``sig`` digits; bools read "yes"/"no"; missing
+        cells "–".
+    sig : int
+        Significant digits of the default number format.
+    align : str
+        ``left``, ``center`` or ``right``.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        Displayed as the cell's output; myst-nb parses it, so Sphinx numbers the table.
+    """
+    import re
+
+    import pandas as pd
+    from IPython.display import Markdown
+
+    if not isinstance(df, pd.DataFrame) or df.empty:
+        raise ValueError(f"df={type(df).__name__} must be a non-empty pandas DataFrame")
+    if not isinstance(caption, str) or not caption.strip():
+        raise ValueError(f"caption={caption!r} must be a non-empty sentence")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
+        raise ValueError(f"name={name!r} must be lowercase words joined by hyphens, e.g. 'tbl-data-wall-runs'")
+    if align not in ("left", "center", "right"):
+        raise ValueError(f"align={align!r} must be one of 'left', 'center', 'right'")
+    formats = dict(formats or {})
+    unknown = set(formats) - set(df.columns)
+    if unknown:
+        raise ValueError(f"formats={sorted(unknown)!r} are not columns of df; columns: {list(df.columns)}")
+
+    def cell(column, value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            return "–"
+        if column in formats:
+            text = formats[column](value)
+        elif isinstance(value, bool) or type(value).__name__ == "bool_":
+            text = "yes" if value else "no"
+        elif isinstance(value, numbers.Real):
+            text = num(value, sig)
+        else:
+            text = str(value)
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    header = "| " + " | ".join(str(c).replace("|", "\\|") for c in df.columns) + " |"
+    rule = "|" + "|".join("---" for _ in df.columns) + "|"
+    rows = ["| " + " | ".join(cell(c, v) for c, v in zip(df.columns, row, strict=True)) + " |"
+            for row in df.itertuples(index=False)]
+    body = "\n".join([header, rule, *rows])
+    return Markdown(f":::{{table}} {caption}\n:name: {name}\n:align: {align}\n\n{body}\n:::\n")

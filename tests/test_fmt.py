@@ -157,3 +157,26 @@ def test_usd_round_trip(x, sig):
 def test_pct_and_ratio_round_trip(x, sig):
     assert parse(fmt.pct(x, sig)[:-1]) == pytest.approx(float(f"{x * 100:.{sig - 1}e}"), rel=1e-12)
     assert parse(fmt.ratio(x, sig)[:-1]) == pytest.approx(float(f"{x:.{sig - 1}e}"), rel=1e-12)
+
+
+def test_table_is_a_numbered_myst_table():
+    import pandas as pd
+
+    df = pd.DataFrame({"Model": ["a|b", "c"], "Compute (FLOP)": [2e27, float("nan")], "Open": [True, False]})
+    text = fmt.table(df, caption="Two runs.", name="tbl-x-runs").data
+    assert text.startswith(":::{table} Two runs.\n:name: tbl-x-runs\n")
+    assert "| Model | Compute (FLOP) | Open |" in text
+    assert "| a\\|b | 2.00 × 10²⁷ | yes |" in text and "| c | – | no |" in text
+    assert "e+" not in text
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"name": "Bad Name"}, "name="), ({"caption": ""}, "caption="),
+    ({"formats": {"nope": str}}, "formats="), ({"align": "justify"}, "align="),
+])
+def test_table_rejects_bad_arguments(kwargs, needle):
+    import pandas as pd
+
+    args = {"caption": "C.", "name": "tbl-x", **kwargs}
+    with pytest.raises(ValueError, match=needle):
+        fmt.table(pd.DataFrame({"a": [1]}), **args)
