@@ -13,7 +13,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help venv book book-build test test-blas check-chapter lint chromium outputs outputs-one preview rerun bench bench-build clean
+.PHONY: help venv book book-build test test-blas test-extremes check-chapter lint chromium outputs outputs-one preview rerun bench bench-build clean
 
 help:
 	@echo "make book   - build the HTML book into _build/html"
@@ -63,6 +63,7 @@ test: venv chromium
 	$(MAKE) --no-print-directory book-build || status=1; \
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser || status=1; \
 	$(MAKE) --no-print-directory test-blas || status=1; \
+	$(MAKE) --no-print-directory test-extremes || status=1; \
 	if [ $$status -ne 0 ]; then echo "test: FAILED (every step above ran; see its report)"; fi; \
 	exit $$status
 
@@ -75,6 +76,11 @@ test-blas: venv
 	OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 CHAPTER_CACHE=_build/.cache-blas \
 	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_chapters.py
 	@rm -rf _build/.cache-blas
+
+# Every chapter with every assumption at the low end of its range, then the high end, then each
+# allowed choice (tools/extremes.py): no error, no nan or inf glued or printed.
+test-extremes: venv
+	$(BIN)/python -m tools.extremes
 
 # One chapter cell by cell (nbval), for an author chasing a failing cell.
 check-chapter: venv

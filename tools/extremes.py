@@ -18,7 +18,9 @@ never into ``book/`` or the book's download folder.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -49,6 +51,29 @@ def scenarios(a: assumptions.Assumptions | None = None) -> dict[str, dict]:
     out = {"low": low, "high": high}
     for k in range(1, longest - 1):
         out[f"choice-{k + 1}"] = {n: s.allowed[k] for n, s in specs.items() if s.allowed and k < len(s.allowed) - 1}
+    return out
+
+
+def parameters(path: Path) -> list[str]:
+    """The assumptions a chapter's parameters cell binds (``name = A.name`` lines); [] if none."""
+    from tools.chapters import parameters_cell
+
+    cell = parameters_cell(json.loads(path.read_text(encoding="utf-8")))
+    if cell is None:
+        return []
+    return re.findall(r"^(\w+)\s*=\s*A\.\1\b", "".join(cell["source"]), flags=re.M)
+
+
+def jobs(paths: list[Path], chosen: list[str], all_scenarios: dict[str, dict]) -> list[tuple[Path, str, dict]]:
+    """(chapter, scenario, parameters) for each chapter and each scenario that sets one of the
+    assumptions its parameters cell binds."""
+    out = []
+    for path in paths:
+        names = parameters(path)
+        for scenario in chosen:
+            params = {n: v for n, v in all_scenarios[scenario].items() if n in names}
+            if params:
+                out.append((path, scenario, params))
     return out
 
 
@@ -97,11 +122,11 @@ def main(argv=None) -> int:
         return 2
     os.environ["REPORT_FIGURE_DIR"] = str(OUT / "figures")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    jobs = [(known[c], s) for c in (args.chapters or list(known)) for s in chosen]
+    todo = jobs([known[c] for c in (args.chapters or list(known))], chosen, all_scenarios)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        results = list(pool.map(lambda job: (job, run_one(job[0], job[1], all_scenarios[job[1]])), jobs))
+        results = list(pool.map(lambda job: (job, run_one(*job)), todo))
     status = 0
-    for (path, scenario), problems in results:
+    for (path, scenario, _), problems in results:
         if problems:
             status = 1
             print(f"extremes: {path.stem} under '{scenario}' FAILED:", file=sys.stderr)

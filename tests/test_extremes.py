@@ -1,0 +1,52 @@
+"""Every assumption at either end of its declared range: the scenarios, and the ledger under them.
+
+The chapters themselves run under these scenarios in ``make test-extremes`` (``tools.extremes``);
+here the scenarios are checked to cover every end and every allowed choice, and the whole claims
+ledger is recomputed under each (it must give a finite number for every checkable claim).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from analysis import assumptions, ledger
+from tools import execute, extremes
+
+SCENARIOS = extremes.scenarios()
+
+
+def test_scenarios_cover_both_ends_and_every_choice():
+    a = assumptions.load()
+    seen: dict[str, set] = {}
+    for params in SCENARIOS.values():
+        for name, value in params.items():
+            seen.setdefault(name, set()).add(value)
+    for name, spec in a.specs().items():
+        if spec.allowed:
+            assert seen[name] == set(spec.allowed), name
+        else:
+            assert {spec.low, spec.high} <= seen[name], name
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_scenario_values_are_accepted(scenario):
+    assumptions.load().replace(**SCENARIOS[scenario])  # raises if any value is out of range
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_ledger_is_finite_under_every_scenario(scenario):
+    a = assumptions.load().replace(**SCENARIOS[scenario])
+    df = ledger.ledger(a)
+    checked = df[df["recompute"].notna() & (df["recompute"] != "")]
+    assert all(math.isfinite(v) for v in checked["recomputed"]), scenario
+    assert set(df["verdict"]) <= set(ledger.VERDICTS)
+
+
+def test_every_chapter_with_parameters_gets_both_ends():
+    todo = extremes.jobs(execute.chapters(), list(SCENARIOS), SCENARIOS)
+    ends = {(p.stem, s) for p, s, _ in todo}
+    for path in execute.chapters():
+        if extremes.parameters(path):
+            assert {(path.stem, "low"), (path.stem, "high")} <= ends
