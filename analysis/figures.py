@@ -43,8 +43,8 @@ CSS_PX_PER_IN = 96
 #: The widest figure (after the tight bounding box), in inches: 760 CSS px, inside the ~784 px
 #: content column at 1400x900, so figures are shown at 1:1 there and no text is shrunk.
 MAX_WIDTH_IN = 760 / CSS_PX_PER_IN
-#: Width of the stacked variant for narrow screens: the content column at 390 px is ~350 px.
-NARROW_WIDTH_IN = 350 / CSS_PX_PER_IN
+#: Width of the stacked variant for narrow screens: the content column at 390 px is 342 px.
+NARROW_WIDTH_IN = 340 / CSS_PX_PER_IN
 #: The smallest font size, in points as displayed (1 pt = 4/3 CSS px).
 MIN_FONT_PT = 8.0
 #: Pixel density of the PNGs: 2x the display scale (sharp on HiDPI screens).
@@ -195,17 +195,52 @@ def _saved_width_in(fig) -> float:
     return bbox.width + 2 * mpl.rcParams["savefig.pad_inches"]
 
 
-def _fit_width(fig, width_in: float, *, force_layout: bool) -> None:
-    """Narrow ``fig`` (text keeps its size) until its saved width is at most ``width_in``."""
-    if force_layout:
+def _plot_axes(fig):
+    return [ax for ax in fig.axes
+            if ax.get_visible() and ax.get_subplotspec() is not None and getattr(ax, "_colorbar", None) is None]
+
+
+def _narrowest_axes_in(fig) -> float:
+    w = fig.get_size_inches()[0]
+    return min((ax.get_position().width * w for ax in _plot_axes(fig)), default=float("inf"))
+
+
+def _reflow_figure_legends(fig, width_in: float) -> None:
+    """Give a figure-level legend fewer columns until it is narrower than ``width_in``."""
+    renderer = fig.canvas.get_renderer()
+    for leg in list(fig.legends):
+        ncols = leg._ncols
+        while ncols > 1 and leg.get_window_extent(renderer).width / fig.dpi > width_in - 0.2:
+            ncols -= 1
+            handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+            size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
+            anchor = leg._bbox_to_anchor
+            leg.remove()
+            leg = fig.legend(handles, labels, loc=leg._loc, ncols=ncols, fontsize=size,
+                             frameon=leg.get_frame_on(), bbox_to_anchor=anchor)
+
+
+def _fit_width(fig, width_in: float, *, force_layout: bool, min_axes_in: float) -> bool:
+    """Narrow ``fig`` (text keeps its size) until its saved width is at most ``width_in``.
+
+    Stops, and returns False, rather than make any panel narrower than ``min_axes_in``: text
+    that does not shrink (a wide legend, long tick labels) then has to be fixed in the chapter.
+    """
+    _reflow_figure_legends(fig, width_in)
+    if force_layout or fig.legends:
         _relayout(fig)
-    for _ in range(6):
-        overflow = _saved_width_in(fig) - width_in
+    for _ in range(8):
+        overflow = _saved_width_in(fig) - (width_in - 0.05)  # the 2x PNG's text is a bit wider
         if overflow <= 0.01:
-            return
+            return True
         w, h = fig.get_size_inches()
         fig.set_size_inches(max(w - overflow - 0.02, 1.5), h)
         _relayout(fig)
+        if _narrowest_axes_in(fig) < min_axes_in:
+            fig.set_size_inches(w, h)
+            _relayout(fig)
+            return False
+    return _saved_width_in(fig) - width_in <= 0.01
 
 
 def _stack_panels(fig) -> bool:
@@ -227,12 +262,30 @@ def _stack_panels(fig) -> bool:
     legend_room = 0.6 if fig.legends else 0.0
     panel_h = min(max(h * 0.8, 2.6), 3.4)
     fig.set_size_inches(NARROW_WIDTH_IN + 0.5, panel_h * ncols + legend_room)
+    _move_wide_axes_legends_below(fig)
     for leg in list(fig.legends):  # a wide figure's legend: one column under the stacked panels
         handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
         size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
         leg.remove()
         fig.legend(handles, labels, loc="lower center", ncols=1, fontsize=size, frameon=False)
     return True
+
+
+def _move_wide_axes_legends_below(fig) -> None:
+    """Move a panel's legend that is nearly as wide as the (narrow) panel under its x axis."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in _plot_axes(fig):
+        leg = ax.get_legend()
+        if leg is None or leg.get_window_extent(renderer).width < 0.8 * ax.get_window_extent(renderer).width:
+            continue
+        handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+        size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
+        below = ax.xaxis.get_tightbbox(renderer)
+        y = ax.transAxes.inverted().transform((0, below.y0))[1] - 0.02 if below is not None else -0.2
+        leg.remove()
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, y), ncols=1, fontsize=size,
+                  frameon=False)
 
 
 def export(fig, name: str, *, show: bool = True) -> None:
@@ -278,11 +331,10 @@ def export(fig, name: str, *, show: bool = True) -> None:
     save = {"bbox_inches": "tight", "pad_inches": mpl.rcParams["savefig.pad_inches"], "facecolor": "white"}
     try:
         changed = _raise_small_text(fig)
-        _fit_width(fig, MAX_WIDTH_IN, force_layout=changed)
+        _fit_width(fig, MAX_WIDTH_IN, force_layout=changed, min_axes_in=1.8)
         fig.savefig(paths["png"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
         fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
-        if _stack_panels(fig):
-            _fit_width(fig, NARROW_WIDTH_IN, force_layout=True)
+        if _stack_panels(fig) and _fit_width(fig, NARROW_WIDTH_IN, force_layout=True, min_axes_in=2.0):
             fig.savefig(paths["narrow"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
         else:
             paths["narrow"].unlink(missing_ok=True)

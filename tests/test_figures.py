@@ -106,6 +106,33 @@ def test_wide_figure_gets_stacked_narrow_copy(outdir):
     assert h > w and h > 1.5 * wide_h  # stacked: taller than wide, panels one under the other
 
 
+def test_wide_figure_legend_is_reflowed_not_squeezing_the_panels(outdir):
+    fig, axes = plt.subplots(1, 2, figsize=(9.6, 4.0))
+    for i in range(6):
+        axes[0].plot([0, 1], [i, i + 1], label=f"a fairly long legend label number {i}")
+    axes[1].plot([0, 1], [0, 1])
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=7)
+    fig.tight_layout(rect=(0, 0.2, 1, 1))
+    figures.export(fig, "fig-test-legend", show=False)
+    width_pt, sizes = figures.svg_text_sizes(outdir / "fig-test-legend.svg")
+    assert width_pt / PT_PER_CSS_PX <= COLUMN_PX
+    assert min(sizes) >= 8.0
+    panel_in = [ax.get_position().width * fig.get_size_inches()[0] for ax in axes]
+    assert min(panel_in) > 2.5  # panels keep a usable width
+
+
+def test_no_stacked_copy_when_a_panel_would_be_crushed(outdir):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9.0, 3.5))
+    a.plot([0, 1], [0, 1])
+    b.barh([0, 1], [1, 2])
+    b.set_yticks([0, 1], ["a very long category label that takes most of a phone's width",
+                          "another long category label"])
+    fig.tight_layout()
+    figures.export(fig, "fig-test-crushed", show=False)
+    assert (outdir / "fig-test-crushed.png").exists()
+    assert not (outdir / "fig-test-crushed-narrow.png").exists()
+
+
 def test_single_panel_has_no_narrow_copy_and_stale_one_is_removed(outdir):
     (outdir / "fig-test-one-narrow.png").write_bytes(b"stale")
     fig, ax = plt.subplots()
