@@ -316,13 +316,15 @@ def export(fig, name: str, *, show: bool = True) -> None:
     Raises
     ------
     ValueError
-        If ``name`` is not a lowercase-hyphen ``fig-...`` label.
+        If ``name`` is not a lowercase-hyphen ``fig-...`` label, or ends in ``-narrow``.
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(
             f"name={name!r} is not a figure label: use 'fig-' followed by lowercase words "
             "joined by hyphens, e.g. 'fig-data-wall-tokens'"
         )
+    if name.endswith("-narrow"):
+        raise ValueError(f"name={name!r} ends in '-narrow', the suffix of stacked copies: rename it")
     import matplotlib.pyplot as plt
 
     out = figure_dir()

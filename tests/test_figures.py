@@ -166,6 +166,13 @@ def test_good_figure_keeps_its_size(outdir):
     assert min(sizes) == 9.0  # house tick labels
 
 
+def test_export_rejects_the_narrow_suffix(outdir):
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="name='fig-a-narrow' ends in '-narrow'"):
+        figures.export(fig, "fig-a-narrow", show=False)
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("n", [0, 4, True, 2.0, "2"])
 def test_panels_rejects_bad_counts(n):
     with pytest.raises(ValueError, match=r"n=.* is not a panel count"):
