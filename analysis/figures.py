@@ -1,16 +1,23 @@
 """House style and export of the report's figures.
 
-Figures are readable on light and dark pages (opaque white background, Okabe-Ito colours that
-survive colour blindness and greyscale) and are saved under a stable name, derived from their
-label, as PNG and SVG, so a reader can download and cite them:
-``<site>/figures/<name>.png`` and ``.svg``.
+Figures are drawn for the width at which readers see them. The book's content column is about
+784 CSS px wide at 1400x900, so a figure is at most :data:`MAX_WIDTH_IN` inches wide and is shown
+at 96 CSS px per inch: a font size in points is then the size the reader sees, and no text is
+smaller than :data:`MIN_FONT_PT`. :func:`export` enforces both (it raises smaller text to the
+floor and narrows a figure that is too wide), saves the figure under a stable name derived from
+its label as a 2x PNG and an SVG, ``<site>/figures/<name>.png`` and ``.svg``, and shows that same
+PNG in the notebook at half its pixel width, so it is sharp on HiDPI screens. A figure with two or
+more panels side by side also gets a stacked variant, ``<name>-narrow.png``, which the book shows
+instead on narrow screens (phones). Colours are Okabe-Ito (safe for colour blindness and
+greyscale) on a white plate; in dark mode the book's stylesheet (``_static/figures.css``) inverts
+the plate's lightness and keeps the hues, and the downloads stay light.
 
 Examples
 --------
 >>> import matplotlib.pyplot as plt
->>> from analysis.figures import use_style, export
+>>> from analysis.figures import use_style, export, panels
 >>> use_style()
->>> fig, ax = plt.subplots()
+>>> fig, axes = panels(2)  # two panels, side by side, drawn to fit the column
 >>> export(fig, "fig-example")  # doctest: +SKIP
 """
 
@@ -18,15 +25,30 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 
 import matplotlib as mpl
 
-__all__ = ["PALETTE", "FIGURE_DIR", "use_style", "export", "figure_dir"]
+__all__ = [
+    "PALETTE", "FIGURE_DIR", "MAX_WIDTH_IN", "NARROW_WIDTH_IN", "MIN_FONT_PT", "CSS_PX_PER_IN",
+    "use_style", "export", "figure_dir", "panels", "svg_text_sizes",
+]
 
-#: Okabe-Ito colour-blind-safe palette (black first is left out: it vanishes in dark mode
-#: captions only, not in our white-backed figures, but stays reserved for reference lines).
+#: Okabe-Ito colour-blind-safe palette (black last: reserved for reference lines).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+#: CSS pixels per inch (the CSS reference: 1 in = 96 px = 72 pt). Figures are shown at this scale.
+CSS_PX_PER_IN = 96
+#: The widest figure (after the tight bounding box), in inches: 760 CSS px, inside the ~784 px
+#: content column at 1400x900, so figures are shown at 1:1 there and no text is shrunk.
+MAX_WIDTH_IN = 760 / CSS_PX_PER_IN
+#: Width of the stacked variant for narrow screens: the content column at 390 px is 342 px.
+NARROW_WIDTH_IN = 340 / CSS_PX_PER_IN
+#: The smallest font size, in points as displayed (1 pt = 4/3 CSS px).
+MIN_FONT_PT = 8.0
+#: Pixel density of the PNGs: 2x the display scale (sharp on HiDPI screens).
+PNG_DPI = 2 * CSS_PX_PER_IN
 
 _ROOT = Path(__file__).resolve().parent.parent
 #: Where figures go for the book build: copied into the site as ``figures/`` (html_extra_path).
@@ -41,20 +63,31 @@ def figure_dir() -> Path:
 
 
 def use_style() -> None:
-    """Apply the house matplotlib style (opaque backgrounds, readable in dark mode)."""
+    """Apply the house matplotlib style.
+
+    Sizes are in points as the reader sees them (figures are shown at 96 CSS px per inch):
+    10 pt labels, 9 pt ticks and legends, nothing below :data:`MIN_FONT_PT`. The default figure
+    is 6.4 x 4.0 in (614 CSS px wide). In IPython, figures that are shown without
+    :func:`export` are sent as 2x ("retina") PNGs.
+    """
     mpl.rcParams.update({
         "figure.facecolor": "white",
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
         "savefig.transparent": False,
         "savefig.bbox": "tight",
+        "savefig.pad_inches": 0.08,
         "figure.figsize": (6.4, 4.0),
-        "figure.dpi": 110,
-        "savefig.dpi": 200,
+        "figure.dpi": CSS_PX_PER_IN,
+        "savefig.dpi": PNG_DPI,
         "font.size": 10,
         "axes.titlesize": 10,
         "axes.labelsize": 10,
-        "legend.fontsize": 8.5,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 9,
+        "legend.title_fontsize": 9,
+        "figure.titlesize": 10,
         "legend.frameon": False,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -67,13 +100,203 @@ def use_style() -> None:
         "svg.fonttype": "none",
         "path.simplify": True,
     })
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - plain Python
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("retina")
+
+
+def panels(n: int, *, height: float = 3.6, **kwargs):
+    """A figure with ``n`` panels side by side, sized to the column (``plt.subplots(1, n)``).
+
+    Prefer one panel per figure. Where panels must sit together, use this: the figure is
+    :data:`MAX_WIDTH_IN` wide, and :func:`export` adds a stacked copy for narrow screens.
+
+    Parameters
+    ----------
+    n : int
+        Number of panels, 1 to 3 (more would be under 2.5 in each; split the figure instead).
+    height : float
+        Figure height in inches, 2 to 8. Default 3.6.
+    **kwargs
+        Passed to ``plt.subplots`` (for example ``sharey=True``).
+
+    Returns
+    -------
+    fig, axes
+        As ``plt.subplots``; ``axes`` is a single Axes when ``n == 1``.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not an integer from 1 to 3, or ``height`` is outside [2, 8].
+    """
+    import matplotlib.pyplot as plt
+
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 3:
+        raise ValueError(f"n={n!r} is not a panel count: use an integer from 1 to 3")
+    if isinstance(height, bool) or not isinstance(height, int | float) or not 2 <= height <= 8:
+        raise ValueError(f"height={height!r} is outside [2, 8] inches")
+    width = 6.4 if n == 1 else MAX_WIDTH_IN
+    return plt.subplots(1, n, figsize=(width, height), **kwargs)
+
+
+def _texts(fig):
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _raise_small_text(fig) -> bool:
+    """Raise every text below :data:`MIN_FONT_PT` to it; True if anything changed."""
+    fig.canvas.draw()  # creates the tick labels
+    changed = False
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for which in ("major", "minor"):
+                labels = [t for t in axis.get_ticklabels(which=which) if t.get_text().strip()]
+                if labels and min(t.get_fontsize() for t in labels) < MIN_FONT_PT:
+                    axis.set_tick_params(which=which, labelsize=MIN_FONT_PT)
+                    changed = True
+    for t in _texts(fig):
+        if t.get_fontsize() < MIN_FONT_PT:
+            t.set_fontsize(MIN_FONT_PT)
+            changed = True
+    return changed
+
+
+def _relayout(fig) -> None:
+    """Re-run tight_layout, keeping room for figure-level legends at the top or bottom."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        return  # constrained layout re-lays itself out at every draw
+    if not any(ax.get_subplotspec() is not None for ax in fig.axes):
+        return
+    renderer = fig.canvas.get_renderer()
+    bottom, top = 0.0, 1.0
+    to_fig = fig.transFigure.inverted()
+    for leg in fig.legends:
+        bb = leg.get_window_extent(renderer).transformed(to_fig)
+        if bb.y1 <= 0.5:
+            bottom = max(bottom, bb.y1 + 0.01)
+        elif bb.y0 >= 0.5:
+            top = min(top, bb.y0 - 0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig.tight_layout(rect=(0, bottom, 1, top))
+
+
+def _saved_width_in(fig) -> float:
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer())
+    return bbox.width + 2 * mpl.rcParams["savefig.pad_inches"]
+
+
+def _plot_axes(fig):
+    return [ax for ax in fig.axes
+            if ax.get_visible() and ax.get_subplotspec() is not None and getattr(ax, "_colorbar", None) is None]
+
+
+def _narrowest_axes_in(fig) -> float:
+    w = fig.get_size_inches()[0]
+    return min((ax.get_position().width * w for ax in _plot_axes(fig)), default=float("inf"))
+
+
+def _reflow_figure_legends(fig, width_in: float) -> None:
+    """Give a figure-level legend fewer columns until it is narrower than ``width_in``."""
+    renderer = fig.canvas.get_renderer()
+    for leg in list(fig.legends):
+        ncols = leg._ncols
+        while ncols > 1 and leg.get_window_extent(renderer).width / fig.dpi > width_in - 0.2:
+            ncols -= 1
+            handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+            size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
+            anchor = leg._bbox_to_anchor
+            leg.remove()
+            leg = fig.legend(handles, labels, loc=leg._loc, ncols=ncols, fontsize=size,
+                             frameon=leg.get_frame_on(), bbox_to_anchor=anchor)
+
+
+def _fit_width(fig, width_in: float, *, force_layout: bool, min_axes_in: float) -> bool:
+    """Narrow ``fig`` (text keeps its size) until its saved width is at most ``width_in``.
+
+    Stops, and returns False, rather than make any panel narrower than ``min_axes_in``: text
+    that does not shrink (a wide legend, long tick labels) then has to be fixed in the chapter.
+    """
+    _reflow_figure_legends(fig, width_in)
+    if force_layout or fig.legends:
+        _relayout(fig)
+    for _ in range(8):
+        overflow = _saved_width_in(fig) - (width_in - 0.05)  # the 2x PNG's text is a bit wider
+        if overflow <= 0.01:
+            return True
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(max(w - overflow - 0.02, 1.5), h)
+        _relayout(fig)
+        if _narrowest_axes_in(fig) < min_axes_in:
+            fig.set_size_inches(w, h)
+            _relayout(fig)
+            return False
+    return _saved_width_in(fig) - width_in <= 0.01
+
+
+def _stack_panels(fig) -> bool:
+    """Re-arrange a one-row grid of two or more panels into one column; False if not such a figure."""
+    from matplotlib.gridspec import GridSpec
+
+    gridded = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
+    if len(gridded) != len(fig.axes) or not gridded:
+        return False  # colorbars or hand-placed axes: leave the figure alone
+    grids = {id(ax.get_subplotspec().get_gridspec()) for ax in gridded}
+    nrows, ncols = gridded[0].get_subplotspec().get_gridspec().get_geometry()
+    if len(grids) != 1 or nrows != 1 or ncols < 2:
+        return False
+    stacked = GridSpec(ncols, 1, figure=fig)
+    for ax in gridded:
+        cols = ax.get_subplotspec().colspan
+        ax.set_subplotspec(stacked[cols.start:cols.stop, 0])
+    w, h = fig.get_size_inches()
+    legend_room = 0.6 if fig.legends else 0.0
+    panel_h = min(max(h * 0.8, 2.6), 3.4)
+    fig.set_size_inches(NARROW_WIDTH_IN + 0.5, panel_h * ncols + legend_room)
+    _move_wide_axes_legends_below(fig)
+    for leg in list(fig.legends):  # a wide figure's legend: one column under the stacked panels
+        handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+        size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
+        leg.remove()
+        fig.legend(handles, labels, loc="lower center", ncols=1, fontsize=size, frameon=False)
+    return True
+
+
+def _move_wide_axes_legends_below(fig) -> None:
+    """Move a panel's legend that is nearly as wide as the (narrow) panel under its x axis."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in _plot_axes(fig):
+        leg = ax.get_legend()
+        if leg is None or leg.get_window_extent(renderer).width < 0.8 * ax.get_window_extent(renderer).width:
+            continue
+        handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+        size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
+        below = ax.xaxis.get_tightbbox(renderer)
+        y = ax.transAxes.inverted().transform((0, below.y0))[1] - 0.02 if below is not None else -0.2
+        leg.remove()
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, y), ncols=1, fontsize=size,
+                  frameon=False)
 
 
 def export(fig, name: str, *, show: bool = True) -> None:
-    """Save ``fig`` as ``<name>.png`` and ``<name>.svg``, display it once, and close it.
+    """Fit ``fig`` to the column, save it as ``<name>.png`` (2x) and ``<name>.svg``, show it, close it.
 
-    In the built book, a Sphinx extension (``tools/sphinx_figure_downloads.py``) adds the PNG
-    and SVG download links under the caption of the figure labelled ``name``.
+    Before saving, text smaller than :data:`MIN_FONT_PT` is raised to it and a figure wider than
+    :data:`MAX_WIDTH_IN` (after the tight bounding box) is narrowed, its text keeping its size;
+    either change re-runs ``tight_layout``. A figure with two or more panels in one row also gets
+    ``<name>-narrow.png``, the panels stacked in one column, for narrow screens. In the built
+    book, a Sphinx extension (``tools/sphinx_figure_downloads.py``) adds the download and
+    citation links under the caption of the figure labelled ``name``.
 
     Parameters
     ----------
@@ -82,7 +305,7 @@ def export(fig, name: str, *, show: bool = True) -> None:
         The figure's label, the same as the ``name`` in the cell's ``mystnb.figure`` metadata:
         ``fig-`` followed by lowercase words joined by hyphens (``fig-data-wall-tokens``).
     show : bool
-        Display the figure (in a notebook). Default True.
+        Display the saved PNG (in a notebook) at half its pixel width. Default True.
 
     Returns
     -------
@@ -93,22 +316,67 @@ def export(fig, name: str, *, show: bool = True) -> None:
     Raises
     ------
     ValueError
-        If ``name`` is not a lowercase-hyphen ``fig-...`` label.
+        If ``name`` is not a lowercase-hyphen ``fig-...`` label, or ends in ``-narrow``.
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(
             f"name={name!r} is not a figure label: use 'fig-' followed by lowercase words "
             "joined by hyphens, e.g. 'fig-data-wall-tokens'"
         )
-    out = figure_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"png": out / f"{name}.png", "svg": out / f"{name}.svg"}
-    fig.savefig(paths["png"], format="png", metadata={"Software": None})
-    fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None})
-    if show:
-        from IPython.display import display
-
-        display(fig)
+    if name.endswith("-narrow"):
+        raise ValueError(f"name={name!r} ends in '-narrow', the suffix of stacked copies: rename it")
     import matplotlib.pyplot as plt
 
-    plt.close(fig)
+    out = figure_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"png": out / f"{name}.png", "svg": out / f"{name}.svg", "narrow": out / f"{name}-narrow.png"}
+    save = {"bbox_inches": "tight", "pad_inches": mpl.rcParams["savefig.pad_inches"], "facecolor": "white"}
+    try:
+        changed = _raise_small_text(fig)
+        _fit_width(fig, MAX_WIDTH_IN, force_layout=changed, min_axes_in=1.8)
+        fig.savefig(paths["png"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
+        fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
+        if _stack_panels(fig) and _fit_width(fig, NARROW_WIDTH_IN, force_layout=True, min_axes_in=2.0):
+            fig.savefig(paths["narrow"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
+        else:
+            paths["narrow"].unlink(missing_ok=True)
+    finally:
+        plt.close(fig)
+    if show:
+        from IPython.display import Image, display
+
+        data = paths["png"].read_bytes()
+        width_px = int.from_bytes(data[16:20], "big")  # PNG IHDR width
+        display(Image(data=data, format="png", width=round(width_px * CSS_PX_PER_IN / PNG_DPI)))
+
+
+_FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)(px|pt)?")
+_FONT_SHORT = re.compile(r"font:[^;\"]*?([0-9.]+)(px|pt)")
+_SVG_WIDTH = re.compile(r"<svg[^>]*\bwidth=\"([0-9.]+)(pt|px)?\"")
+
+
+def svg_text_sizes(path) -> tuple[float, list[float]]:
+    """The width (pt) of a matplotlib SVG and the font sizes (pt) of its text elements.
+
+    Matplotlib writes SVGs in points (``width="460.8pt"``, one user unit = 1 pt) and, with
+    ``svg.fonttype: none``, real ``<text>`` elements whose style has a ``font-size`` or ``font``
+    in user units. Displayed size in pt = font size x displayed width (CSS px) / (width x 4/3).
+
+    Raises
+    ------
+    ValueError
+        If the file has no ``<svg width>`` or no sized text (e.g. text drawn as paths).
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    m = _SVG_WIDTH.search(text)
+    if not m:
+        raise ValueError(f"{path}: no <svg width=...> found")
+    width_pt = float(m.group(1)) * (0.75 if m.group(2) == "px" else 1.0)
+    sizes = []
+    for style in re.findall(r"<text\b[^>]*\bstyle=\"([^\"]*)\"", text):
+        s = _FONT_SIZE.search(style) or _FONT_SHORT.search(style)
+        if s:
+            sizes.append(float(s.group(1)))
+    if not sizes:
+        raise ValueError(f"{path}: no <text> with a font size (was svg.fonttype 'none'?)")
+    return width_pt, sizes

@@ -1,0 +1,133 @@
+"""Figures as a reader sees them: text size, sharpness, alt text and themes, in chromium.
+
+For every figure of every page at 1400x900, the smallest text as displayed is the smallest font
+size in the figure's exported SVG (points; one SVG unit is 1 pt) times the image's displayed
+width over its natural width at 96 CSS px per inch; it must be at least 8 pt. The image must be
+2x (HiDPI), no wider than its column, with alt text from its caption. At 390x844 figures with
+panels side by side show their stacked copy; in dark mode the plate is inverted, not dimmed.
+Screenshots go to ``_build/shots/figures-*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import test_html  # noqa: E402
+
+SITE, pages = test_html.SITE, test_html.pages
+server, browser = test_html.server, test_html.browser  # the fixtures, reused
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from analysis.figures import MIN_FONT_PT, svg_text_sizes  # noqa: E402
+
+SHOTS = SITE.parent / "shots"
+
+
+def png_dpi(path: Path) -> float:
+    """Pixels per inch from a PNG's pHYs chunk (matplotlib writes the savefig dpi there)."""
+    data = path.read_bytes()
+    i = data.find(b"pHYs")
+    assert i > 0, f"{path}: no pHYs chunk"
+    ppm = int.from_bytes(data[i + 4:i + 8], "big")
+    assert data[i + 12] == 1, f"{path}: pHYs unit is not the metre"
+    return ppm * 0.0254
+
+
+def figure_pages() -> list[str]:
+    return [p for p in pages() if 'class="figure-export' in (SITE / p).read_text(errors="ignore")
+            or re.search(r'<figure[^>]*\bid="fig-', (SITE / p).read_text(errors="ignore"))]
+
+
+MEASURE = """() => [...document.querySelectorAll('figure[id^="fig-"]')].map(f => {
+  const img = f.querySelector('img.figure-image:not(.figure-narrow)') || f.querySelector('img');
+  const narrow = f.querySelector('img.figure-narrow');
+  const col = f.closest('article') || document.querySelector('main');
+  const vis = el => !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().width > 0;
+  const cap = f.querySelector('figcaption .caption-text') || f.querySelector('figcaption');
+  return {id: f.id, shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
+          alt: img.getAttribute('alt') || '', caption: cap ? cap.textContent : '',
+          column: col.getBoundingClientRect().width, wideVisible: vis(img),
+          narrowVisible: vis(narrow), narrowShown: narrow ? narrow.getBoundingClientRect().width : 0,
+          narrowNatural: narrow ? narrow.naturalWidth : 0, filter: getComputedStyle(img).filter,
+          cite: (f.querySelector('.figure-cite') || {}).textContent || ''};
+})"""
+
+
+def open_page(browser, server, page, *, width, height, dark=False):
+    ctx = browser.new_context(viewport={"width": width, "height": height},
+                              color_scheme="dark" if dark else "light")
+    ctx.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
+    tab = ctx.new_page()
+    tab.goto(server + page, wait_until="load")
+    tab.wait_for_function("() => [...document.images].every(i => i.complete)")
+    return ctx, tab
+
+
+def test_some_pages_have_figures():
+    assert len(figure_pages()) >= 3, figure_pages()
+
+
+@pytest.mark.parametrize("page", figure_pages())
+def test_figure_text_is_legible_at_1400(server, browser, page):
+    ctx, tab = open_page(browser, server, page, width=1400, height=900)
+    figs = tab.evaluate(MEASURE)
+    ctx.close()
+    assert figs, f"{page}: no figures found"
+    problems = []
+    for f in figs:
+        name = f["id"]
+        svg = SITE / "figures" / f"{name}.svg"
+        _, sizes = svg_text_sizes(svg)  # the font sizes, in pt, of the figure as drawn
+        # the image's width at 96 CSS px per inch (true size): its pixels over its dpi
+        natural_css = f["natural"] / png_dpi(SITE / "figures" / f"{name}.png") * 96
+        displayed_pt = min(sizes) * f["shown"] / natural_css
+        if displayed_pt < MIN_FONT_PT - 0.05:
+            problems.append(f"{name}: smallest text {displayed_pt:.2f} pt as displayed "
+                            f"(font {min(sizes)} pt, shown {f['shown']:.0f} px of {natural_css:.0f})")
+        if f["natural"] < 1.9 * f["shown"]:
+            problems.append(f"{name}: not HiDPI ({f['natural']} px image shown at {f['shown']:.0f} px)")
+        if f["shown"] > f["column"] + 0.5:
+            problems.append(f"{name}: {f['shown']:.0f} px wide in a {f['column']:.0f} px column")
+        alt = f["alt"]
+        if not alt or re.search(r"_images|\.png|\.svg|/", alt) or not f["caption"].strip().startswith(alt[:40]):
+            problems.append(f"{name}: alt text {alt!r} is not the caption's first sentence")
+        if not re.match(rf"Cite: .+, Fig\. \d+ \({name}\), version \S+, \S+#{name}$", f["cite"].strip()):
+            problems.append(f"{name}: cite line {f['cite']!r}")
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", figure_pages())
+def test_figures_on_a_phone(server, browser, page):
+    """At 390x844 the stacked copy replaces side-by-side panels and is shown at least 90% size."""
+    ctx, tab = open_page(browser, server, page, width=390, height=844)
+    figs = tab.evaluate(MEASURE)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / f"figures-390-{Path(page).stem}.png"), full_page=True)
+    ctx.close()
+    problems = []
+    for f in figs:
+        if (SITE / "figures" / f"{f['id']}-narrow.png").exists():
+            if f["wideVisible"] or not f["narrowVisible"]:
+                problems.append(f"{f['id']}: the stacked copy is not the one shown")
+            elif f["narrowShown"] < 0.9 * f["narrowNatural"] / 2:
+                problems.append(f"{f['id']}: stacked copy shrunk to {f['narrowShown']:.0f} px "
+                                f"of {f['narrowNatural'] / 2:.0f}")
+        if max(f["shown"], f["narrowShown"]) > f["column"] + 0.5:
+            problems.append(f"{f['id']}: wider than its column")
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", figure_pages()[:2])
+def test_dark_mode_inverts_the_plate(server, browser, page):
+    ctx, tab = open_page(browser, server, page, width=1400, height=900, dark=True)
+    assert tab.evaluate("document.documentElement.dataset.theme") == "dark"
+    figs = tab.evaluate(MEASURE)
+    tab.screenshot(path=str(SHOTS / f"figures-1400-dark-{Path(page).stem}.png"), full_page=False)
+    ctx.close()
+    bad = [f["id"] for f in figs if "invert" not in f["filter"]]
+    assert not bad, f"{page}: figures not inverted in dark mode: {bad}"
