@@ -32,8 +32,11 @@ $(INSTALLED): requirements.txt pyproject.toml
 venv: $(INSTALLED)
 
 # The build proper: strict, prints the failing notebook's error log, fails without HTML.
+# Stale chapters execute first, in parallel on every core, into the cache the build reads (a
+# chapter that fails there is executed again by the build, which prints its error log).
 book-build: venv
 	@$(BIN)/python -m tools.stamp check
+	@$(BIN)/python -m tools.execute --quiet || true
 	@$(BIN)/jupyter-book build . -W -n --keep-going || { \
 	  status=$$?; \
 	  for f in $$(find _build/html/reports -name '*.err.log' 2>/dev/null); do echo "==== $$f"; cat "$$f"; done; \

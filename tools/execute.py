@@ -178,6 +178,7 @@ def main(argv=None) -> int:
     ap.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter in _toc.yml")
     ap.add_argument("--cache", type=Path, default=CACHE)
     ap.add_argument("--compare", action="store_true", help="compare with the stored outputs")
+    ap.add_argument("--quiet", action="store_true", help="print failures only")
     args = ap.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or chapters()
     missing = [p for p in paths if not p.exists()]
@@ -200,7 +201,8 @@ def main(argv=None) -> int:
                 for p in problems:
                     print(f"  {p}", file=sys.stderr)
                 continue
-        print(f"execute: {rel} ok")
+        if not args.quiet:
+            print(f"execute: {rel} ok")
     return status
 
 
