@@ -4,10 +4,11 @@
     python -m tools.execute --cache DIR           # ... into another cache (e.g. a second BLAS kernel)
     python -m tools.execute --compare [--cache DIR]   # also compare every chapter with its stored outputs
 
-Execution uses jupyter-cache's ``local-parallel`` executor (one kernel per core), the same cache
-Jupyter Book reads, so the strict build after ``make test`` executes nothing. A chapter whose code
-is already cached is not executed again (``tools/stamp.py`` clears the cache when a chapter's
-inputs outside the notebook change).
+Chapters execute in parallel (one kernel per core, jupyter-cache's execution function) into the
+same cache Jupyter Book reads, so the strict build after ``make test`` executes nothing. A chapter
+whose code is already cached is not executed again. Each execution records what the chapter read
+(the ``analysis`` modules it imported, directly or not, and the ``data/`` files it opened);
+``tools/stamp.py`` re-executes a chapter only when one of those files changed.
 
 Comparison (``compare``) is what makes the stored outputs a test that holds on any machine: every
 text output and glued value of the executed notebook must match the stored one with numbers
@@ -18,7 +19,8 @@ be non-finite.
 from __future__ import annotations
 
 import argparse
-import logging
+import hashlib
+import json
 import math
 import os
 import re
@@ -61,28 +63,97 @@ def chapters(root: Path = ROOT) -> list[Path]:
     return [root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").exists()]
 
 
-def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT) -> dict[Path, str | None]:
-    """Execute the chapters not yet cached; return each chapter's traceback (None when it ran)."""
+#: First probe cell: record every file the kernel opens (Python's audit hook), to learn which
+#: data files a chapter reads. Last probe cell: print those and the analysis modules imported.
+PROBE_FIRST = ("import sys as _report_sys\n_report_opened = set()\n"
+               "_report_sys.addaudithook(lambda e, a: _report_opened.add(str(a[0])) "
+               "if e == 'open' and isinstance(a[0], (str, bytes)) else None)")
+PROBE_LAST = ("import json as _report_json\nprint('__REPORT_DEPS__' + _report_json.dumps({"
+              "'modules': sorted(m.__file__ for n, m in _report_sys.modules.items() "
+              "if (n == 'analysis' or n.startswith('analysis.')) and getattr(m, '__file__', None)), "
+              "'opened': sorted(_report_opened)}))")
+
+
+def deps_path(cache_path: Path = CACHE) -> Path:
+    """Where the dependencies recorded at each chapter's execution are kept."""
+    return Path(str(cache_path) + ".deps.json")
+
+
+def _execute_one(path: str, timeout: int):
+    """Execute one notebook with the probes (in a worker process); return what the parent caches."""
+    import time
+
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(PROBE_FIRST))
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE_LAST))
+    start = time.perf_counter()
+    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=False)
+    if result.err is not None:
+        return path, None, None, result.exc_string or repr(result.err), 0.0
+    last = nb.cells.pop()
+    nb.cells.pop(0)
+    deps = None
+    for out in last.get("outputs", []):
+        text = out.get("text", "")
+        if "__REPORT_DEPS__" in text:
+            deps = json.loads(text.split("__REPORT_DEPS__", 1)[1])
+    return path, nbformat.writes(nb), deps, None, time.perf_counter() - start
+
+
+def _record(found: dict, root: Path = ROOT) -> dict[str, str]:
+    """The files a chapter read (analysis modules, data files), relative to root, with their hashes."""
+    files = set()
+    for f in found.get("modules", []) + found.get("opened", []):
+        p = Path(f).resolve()
+        if p.is_file() and p.is_relative_to(root) and p.relative_to(root).parts[0] in ("analysis", "data"):
+            files.add(p.relative_to(root).as_posix())
+    return {f: hashlib.sha256((root / f).read_bytes()).hexdigest() for f in sorted(files)}
+
+
+def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT,
+        root: Path = ROOT) -> dict[Path, str | None]:
+    """Execute the chapters not yet cached, in parallel; return each one's traceback (None: it ran).
+
+    Each execution also records the ``analysis`` modules the chapter imported (directly or
+    through another module) and the ``data/`` files it opened, with their hashes, in
+    :func:`deps_path`; ``tools/stamp.py`` re-executes a chapter only when one of those changed.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
     from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
+    from jupyter_cache.base import CacheBundleIn
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     cache = get_cache(str(cache_path))
-    records = {Path(p).resolve(): cache.add_nb_to_project(str(Path(p).resolve())) for p in paths}
-    logger = logging.getLogger("tools.execute")
-    executor = load_executor("local-parallel", cache=cache, logger=logger)
-    executor.run_and_cache(filter_pks=[r.pk for r in records.values()], timeout=timeout,
-                           allow_errors=False)
-    results = {}
-    for path, record in records.items():
-        nb = nbformat.read(path, as_version=4)
+    paths = [Path(p).resolve() for p in paths]
+    results: dict[Path, str | None] = {}
+    todo = []
+    for path in paths:
         try:
-            cache.match_cache_notebook(nb)
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
             results[path] = None
         except KeyError:
-            tb = cache.get_project_record(record.pk).traceback
-            results[path] = tb or "not executed (no traceback recorded)"
-    return results
+            todo.append(path)
+    if todo:
+        dfile = deps_path(cache_path)
+        recorded = json.loads(dfile.read_text()) if dfile.exists() else {}
+        with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            for path, text, found, tb, seconds in pool.map(_execute_one, map(str, todo),
+                                                           [timeout] * len(todo)):
+                path = Path(path)
+                results[path] = tb
+                if tb is None:
+                    cache.cache_notebook_bundle(
+                        CacheBundleIn(nbformat.reads(text, as_version=4), str(path),
+                                      data={"execution_seconds": round(seconds, 2)}),
+                        check_validity=False, overwrite=True)
+                    key = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+                    recorded[key] = _record(found or {}, root)
+        dfile.parent.mkdir(parents=True, exist_ok=True)
+        dfile.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+    return {p: results[p] for p in paths}
 
 
 def executed(path: Path, cache_path: Path = CACHE):

@@ -1,18 +1,24 @@
-"""Invalidate executed outputs when anything a chapter reads has changed.
+"""Re-execute exactly the chapters whose inputs changed; clear everything on toolchain changes.
 
-Jupyter Book's cache keys only on a notebook's code cells, so a change in ``analysis/``,
-``data/`` (including the assumptions) or the pinned requirements would otherwise leave stale
-numbers in the book. This script hashes those inputs; when the hash differs from the one
-stored in ``_build/.inputs-stamp`` (or the exported figures are missing) it deletes the
-execution cache and Sphinx's saved state, so the next build re-executes every chapter.
+Jupyter Book's cache keys only on a notebook's code, so a change in ``analysis/`` or ``data/``
+would otherwise leave stale numbers in the book. ``tools/execute.py`` records, at each chapter's
+execution, the ``analysis`` modules it imported (directly or through another module) and the
+``data/`` files it opened, with their hashes. This script compares them with the files now:
 
-    python -m tools.stamp check   # clear what is stale, then write the new stamp
-    python -m tools.stamp hash    # print the current hash
+- a chapter whose recorded files changed (or that has no record) loses its cache entry and its
+  notebook is touched, so Sphinx re-reads it and the next build or test executes it again;
+- a change to the toolchain (``requirements.txt``, ``pyproject.toml``, ``_config.yml``) clears
+  the whole cache and Sphinx's saved state, as do missing exported figures.
+
+    python -m tools.stamp check   # invalidate what is stale, then write the new stamp
+    python -m tools.stamp hash    # print the current hashes
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -20,16 +26,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 STAMP = BUILD / ".inputs-stamp"
-INPUTS = ["analysis", "data", "requirements.txt", "pyproject.toml", "references.bib", "_config.yml"]
-#: What goes stale with the inputs: the execution cache, Sphinx's environment and outputs.
-STALE = [BUILD / ".jupyter_cache", BUILD / ".doctrees", BUILD / "html", BUILD / "jupyter_execute",
-         BUILD / "site-extra"]
-FIGURES = BUILD / "site-extra" / "figures"
+#: The toolchain: a change here re-executes every chapter.
+GLOBAL = ["requirements.txt", "pyproject.toml", "_config.yml"]
+#: What chapters read: a change here re-executes the chapters that read the changed file.
+INPUTS = ["analysis", "data"]
+#: What goes stale with the toolchain: the execution cache, Sphinx's environment and outputs.
+STALE = [BUILD / ".jupyter_cache", BUILD / ".jupyter_cache.deps.json", BUILD / ".doctrees",
+         BUILD / "html", BUILD / "jupyter_execute", BUILD / "site-extra"]
 
 
-def input_files(root: Path = ROOT) -> list[Path]:
+def _files(root: Path, entries: list[str]) -> list[Path]:
     files = []
-    for entry in INPUTS:
+    for entry in entries:
         p = root / entry
         if p.is_dir():
             files += [f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
@@ -38,9 +46,14 @@ def input_files(root: Path = ROOT) -> list[Path]:
     return sorted(files)
 
 
-def inputs_hash(root: Path = ROOT) -> str:
+def input_files(root: Path = ROOT) -> list[Path]:
+    """Every file a chapter may read or that the toolchain consists of."""
+    return _files(root, GLOBAL + INPUTS)
+
+
+def _hash(root: Path, files: list[Path]) -> str:
     h = hashlib.sha256()
-    for f in input_files(root):
+    for f in files:
         h.update(str(f.relative_to(root)).encode())
         h.update(b"\0")
         h.update(f.read_bytes())
@@ -48,27 +61,74 @@ def inputs_hash(root: Path = ROOT) -> str:
     return h.hexdigest()
 
 
+def inputs_hash(root: Path = ROOT) -> str:
+    return _hash(root, input_files(root))
+
+
+def _file_hash(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def stale_chapters(build: Path = BUILD, root: Path = ROOT) -> list[str]:
+    """Cached chapters (paths relative to root) whose recorded inputs changed or are unknown."""
+    from jupyter_cache import get_cache
+
+    deps_file = build / ".jupyter_cache.deps.json"
+    deps = json.loads(deps_file.read_text()) if deps_file.exists() else {}
+    stale = []
+    for record in get_cache(str(build / ".jupyter_cache")).list_cache_records():
+        path = Path(record.uri)
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        files = deps.get(rel)
+        if files is None or any(_file_hash(root / f) != h for f, h in files.items()):
+            stale.append(rel)
+    return sorted(set(stale))
+
+
+def invalidate(chapters: list[str], build: Path = BUILD, root: Path = ROOT) -> None:
+    """Drop the chapters' cache entries and touch their notebooks (Sphinx then re-reads them)."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(build / ".jupyter_cache"))
+    for record in cache.list_cache_records():
+        path = Path(record.uri)
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        if rel in chapters:
+            cache.remove_cache(record.pk)
+    for rel in chapters:
+        if (root / rel).exists():
+            os.utime(root / rel)
+
+
 def check(build: Path = BUILD, root: Path = ROOT) -> bool:
-    """Clear stale state if the inputs changed; return True if anything was cleared."""
+    """Invalidate what is stale; return True if anything was cleared or invalidated."""
     stamp = build / ".inputs-stamp"
-    current = inputs_hash(root)
-    previous = stamp.read_text().strip() if stamp.exists() else None
+    previous = json.loads(stamp.read_text()) if stamp.exists() and stamp.read_text().startswith("{") else {}
+    current = {"toolchain": _hash(root, _files(root, GLOBAL)), "inputs": _hash(root, _files(root, INPUTS))}
     cache = build / ".jupyter_cache"
     figures_lost = cache.exists() and not (build / "site-extra" / "figures").exists()
     cleared = False
-    if previous != current or figures_lost:
-        reason = ("no stamp yet" if previous is None else
-                  "exported figures missing" if previous == current else
-                  "analysis/, data/ or requirements changed")
+    if previous.get("toolchain") != current["toolchain"] or figures_lost:
+        reason = ("no stamp yet" if not previous else
+                  "exported figures missing" if figures_lost else
+                  "requirements, pyproject or _config.yml changed")
         for p in [build / n.name for n in STALE]:
             if p.exists():
-                shutil.rmtree(p)
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
                 cleared = True
         if cleared:
             print(f"stamp: {reason}: cleared the execution cache; every chapter will re-execute")
+    elif previous.get("inputs") != current["inputs"] and cache.exists():
+        stale = stale_chapters(build, root)
+        if stale:
+            invalidate(stale, build, root)
+            cleared = True
+            print(f"stamp: analysis/ or data/ changed; re-executing only {', '.join(stale)}")
+        else:
+            print("stamp: analysis/ or data/ changed, but no chapter reads the changed files")
     build.mkdir(parents=True, exist_ok=True)
     (build / "site-extra" / "figures").mkdir(parents=True, exist_ok=True)
-    stamp.write_text(current + "\n")
+    stamp.write_text(json.dumps(current) + "\n")
     return cleared
 
 
