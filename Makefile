@@ -101,5 +101,5 @@ clean:
 	rm -rf _build
 
 clean-reruns:
-	@if [ -d reruns ]; then echo "clean-reruns: deleting reruns/ ($$(find reruns -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | wc -l) notebooks):"; \
+	@if [ -d reruns ]; then echo "clean-reruns: deleting reruns/ ($$(find reruns -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | wc -l) notebook(s)):"; \
 	  ls -1 reruns | sed 's/^/  /'; rm -rf reruns; else echo "clean-reruns: no reruns/ to delete"; fi

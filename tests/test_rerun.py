@@ -122,6 +122,7 @@ glue("speed", mfu * 10, display=False)
 glue("noise", 2.25 + (4e-16 if mfu == 0.5 else 0.0), display=False)
 glue("rounded", 1.0 + mfu / 100, display=False)
 glue("label", gpu, display=False)
+assert isinstance(mfu, float), type(mfu)
 fig, ax = plt.subplots()
 ax.plot([0, 1], [0, mfu])
 export(fig, "fig-rerun-test-line", show=False)
@@ -175,7 +176,7 @@ def test_a_failing_chapter_names_the_error(tmp_path, capsys):
     nbformat.write(nb, book / "fake.ipynb")
     assert rerun.main(["fake", "mfu=0.65"], book=book, reruns=tmp_path / "reruns") == 1
     err = capsys.readouterr().err
-    assert "rerun: fake failed with your settings: ValueError: mfu too high for this fake chapter" in err
+    assert "rerun: fake failed with your settings: ValueError: mfu too high for this fake chapter\n" in err
     assert str(tmp_path / "reruns" / "fake--mfu=0.65" / "fake.ipynb") in err
 
 

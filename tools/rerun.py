@@ -12,8 +12,9 @@ chapter's text uses, e.g. ``:.1f``). So a value already changed in the assumptio
 credited to your override, and float noise is never listed. Exported figures that differ are
 named too.
 
-Everything is written under ``reruns/<chapter>--<name=value>.../``: ``<chapter>.ipynb`` and
-``figures/`` for your values, ``baseline/`` for the file's values. Nothing is written under
+Everything is written under ``reruns/<chapter>--<name=value>.../`` (replacing an earlier run
+with the same settings): ``<chapter>.ipynb`` and ``figures/`` for your values, ``baseline/`` for
+the file's values. Nothing is written under
 ``book/`` or ``_build/`` (figures go where ``$REPORT_FIGURE_DIR`` says, see analysis.figures).
 Bad arguments get a one-line answer and exit status 2; a chapter that fails with your values
 exits 1 and names the error and the notebook that holds it.
@@ -27,6 +28,7 @@ import math
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -224,23 +226,32 @@ def changes(before: dict[str, str], after: dict[str, str], fmts: dict[str, list[
 
 # ---------------------------------------------------------------- running
 
+# Runs in a child interpreter (two at once). Parameters travel as JSON: papermill's -y reads
+# YAML 1.1, where 1e+16 is a string.
+_RUNNER = """
+import json, sys
+import papermill as pm
+from papermill.exceptions import PapermillExecutionError
+src, out, cwd, params = sys.argv[1:5]
+try:
+    pm.execute_notebook(src, out, parameters=json.loads(params), cwd=cwd, kernel_name="python3",
+                        progress_bar=False)
+except PapermillExecutionError as exc:
+    sys.exit(f"{exc.ename}: {exc.evalue}")
+"""
+
+
 def _start(src: Path, out_dir: Path, settings: dict) -> subprocess.Popen:
     out_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, REPORT_FIGURE_DIR=str(out_dir / "figures"))
     venv_share = Path(sys.prefix) / "share" / "jupyter"  # this interpreter's kernel before any user-level one
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(venv_share), env.get("JUPYTER_PATH", "")) if p)
-    cmd = [sys.executable, "-m", "papermill", str(src), str(out_dir / src.name), "--cwd", str(src.parent),
-           "-k", "python3", "--no-progress-bar", "--log-level", "ERROR"]
-    if settings:
-        cmd += ["-y", json.dumps(settings)]
+    cmd = [sys.executable, "-c", _RUNNER, str(src), str(out_dir / src.name), str(src.parent), json.dumps(settings)]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _error_line(stderr: str) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    for ln in reversed(lines):
-        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt)\b", ln):
-            return ln
     return lines[-1] if lines else "papermill failed without a message"
 
 
@@ -255,6 +266,9 @@ def run(chapter: str, settings: dict, *, book: Path | None = None, reruns: Path 
     what = " ".join(f"{k}={v}" for k, v in settings.items()) or "the assumptions file's values"
     print(f"rerun: {chapter} with {what}" + (" and, to compare, with the file's values" if settings else ""),
           flush=True)
+    if out_dir.exists():  # no stale notebook or figure from an earlier run with the same settings
+        print(f"rerun: replacing the earlier run in {out_dir}")
+        shutil.rmtree(out_dir)
     procs = {name: _start(src, d, s) for name, (d, s) in jobs.items()}
     failed = False
     for name, proc in procs.items():
