@@ -192,3 +192,12 @@ def test_own_analysis_check(tmp_path):
     assert bad.returncode == 1
     assert bad.stderr.count("\n") == 1
     assert f"imports analysis from {tmp_path / 'analysis'}, not this repository's {ROOT / 'analysis'}" in bad.stderr
+
+
+def test_an_override_equal_to_the_file_says_so(capsys):
+    import tomllib
+
+    from analysis import assumptions
+    mfu = tomllib.loads(assumptions.ASSUMPTIONS_FILE.read_text())["mfu"]["value"]
+    assert rerun.check_arguments("data_wall", {"mfu": mfu}) == {"mfu": mfu}
+    assert f"rerun: note: mfu={mfu} is already the value in assumptions.toml" in capsys.readouterr().out

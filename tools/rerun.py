@@ -129,9 +129,14 @@ def check_arguments(chapter: str, settings: dict, book: Path | None = None) -> d
         if name not in usable:
             raise BadArgument(f"{chapter} does not use the assumption {name!r}; it uses: {', '.join(usable)}")
     try:
-        return assumptions.check(**settings)
+        checked = assumptions.check(**settings)
     except (assumptions.AssumptionsError, KeyError, TypeError, ValueError) as exc:
         raise BadArgument(str(exc).strip("\"'")) from None
+    file_values = tomllib.loads(assumptions.ASSUMPTIONS_FILE.read_text(encoding="utf-8"))
+    for name, val in checked.items():
+        if val == file_values[name]["value"]:
+            print(f"rerun: note: {name}={val} is already the value in {assumptions.ASSUMPTIONS_FILE.name}")
+    return checked
 
 
 # ---------------------------------------------------------------- comparing
