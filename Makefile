@@ -20,6 +20,8 @@ help:
 	@echo "make test   - run every test (unit, notebooks, strict build, browser)"
 	@echo "make outputs | outputs-one CHAPTER=slug | preview CHAPTER=slug | bench | clean"
 	@echo "make rerun CHAPTER=data_wall SET=\"usd_per_gpu_hour=3.0 mfu=0.5\""
+	@echo "make lab [CHAPTER=data_wall] - JupyterLab on a chapter (your copy in mine/)"
+	@echo "make clean (keeps reruns/ and mine/) | clean-reruns"
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@$(PY) -c 'import sys; sys.exit("Python 3.11+ is required; found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -30,6 +32,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 	@touch $@
 
 venv: $(INSTALLED)
+	@$(BIN)/python -P tools/own_analysis.py
 
 # The build proper: strict, prints the failing notebook's error log, fails without HTML.
 # Stale chapters execute first, in parallel on every core, into the cache the build reads (a
@@ -100,8 +103,18 @@ outputs-one: venv
 preview: venv
 	@$(BIN)/python -m tools.preview $(CHAPTER)
 
+# The reader's verbs for rerunning (README, book/rerun.md):
+#   make rerun CHAPTER=data_wall SET="mfu=0.5 gpu=HGX B200"   papermill, twice, into reruns/
+#   make lab [CHAPTER=data_wall]    JupyterLab in .venv on your copy mine/data_wall.ipynb
+#   make clean-reruns               deletes reruns/ (make clean keeps reruns/ and mine/)
+# CHAPTER and SET are read from the environment (make exports command-line variables), so a
+# value with spaces or quotes reaches tools/rerun.py intact.
+.PHONY: lab clean-reruns
 rerun: venv
-	@$(BIN)/python -m tools.rerun $(CHAPTER) $(SET)
+	@$(BIN)/python -m tools.rerun "$${CHAPTER-}" "$${SET-}"
+
+lab: venv
+	@$(BIN)/python -m tools.lab "$${CHAPTER-}"
 
 bench: venv
 	@for b in benchmarks/bench_*.py; do [ "$$b" = benchmarks/bench_build.py ] && continue; \
@@ -110,5 +123,10 @@ bench: venv
 bench-build: venv
 	@$(BIN)/python benchmarks/bench_build.py
 
+# The reader's reruns/ and mine/ are kept; `make clean-reruns` deletes reruns/ and says so.
 clean:
-	rm -rf _build reruns
+	rm -rf _build
+
+clean-reruns:
+	@if [ -d reruns ]; then echo "clean-reruns: deleting reruns/ ($$(find reruns -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | wc -l) notebook(s)):"; \
+	  ls -1 reruns | sed 's/^/  /'; rm -rf reruns; else echo "clean-reruns: no reruns/ to delete"; fi
