@@ -153,6 +153,7 @@ def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT,
                     recorded[key] = _record(found or {}, root)
         dfile.parent.mkdir(parents=True, exist_ok=True)
         dfile.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+        print(f"execute: executed {len(todo)} chapter(s): {', '.join(p.stem for p in todo)}", flush=True)
     return {p: results[p] for p in paths}
 
 
