@@ -615,7 +615,9 @@ def simulate(values: dict, *, log10_coef, exponent, start_year, start_flops, sto
         Per row: for each wall ``year_<w>``, ``flops_<w>`` (trend FLOP at that year),
         ``binds_<w>``, ``ceiling_<w>`` (log10 FLOP of the ceiling at ``start_year``) and
         ``growth_<w>`` (its log10 growth per year); ``trend_growth`` (log10 g); ``first`` (the
-        earliest binding wall, or ``"none"``), ``year_first``, ``flops_first``.
+        earliest binding wall, or ``"none"``), ``year_first``, ``flops_first``; and for each
+        wall and ``first``, ``usd_<w>`` (the run's cost at that year's GPU-hour price per FLOP)
+        and ``watts_<w>`` (its all-in power over ``run_days``).
 
     Raises
     ------
@@ -667,6 +669,13 @@ def simulate(values: dict, *, log10_coef, exponent, start_year, start_flops, sto
     out["first"] = np.where(any_binds, names[first], "none")
     out["year_first"] = np.where(any_binds, ymat.min(axis=0), float(horizon_year))
     out["flops_first"] = 10 ** (math.log10(c0) + (out["year_first"] - t0) * out["trend_growth"])
+    # what the trend's run costs and draws when each wall binds (GPU-hour prices, all-in watts)
+    for w in (*WALLS, "first"):
+        dy = out[f"year_{w}"] - HARDWARE_YEAR
+        per_usd = pk * v["mfu"] * _SECONDS_PER_HOUR / v["usd_per_gpu_hour"] * v["price_performance_growth"] ** dy
+        per_joule = pk / v["all_in_watts"] * v["efficiency_growth"] ** dy * v["mfu"]
+        out[f"usd_{w}"] = out[f"flops_{w}"] / per_usd
+        out[f"watts_{w}"] = out[f"flops_{w}"] / (per_joule * v["run_days"] * _SECONDS_PER_DAY)
     return pd.DataFrame(out)
 
 

@@ -285,3 +285,13 @@ def test_bad_input_names_the_parameter():
         forecast.monte_carlo(n_draws=0, seed=0, spec={}, fits=[TWENTY], **CTX)
     with pytest.raises(ValueError, match="wall"):
         forecast.sensitivity({k: (v, v, v) for k, v in _point().items()}, [TWENTY], wall="latency", **CTX)
+
+
+def test_cost_and_power_at_the_wall_follow_from_the_hardware_inputs():
+    v = _point()
+    row = _simulate(v)
+    dy = row["year_data"] - forecast.HARDWARE_YEAR
+    gpu_hours = row["flops_data"] / (PEAK * v["mfu"] * 3600 * v["price_performance_growth"] ** dy)
+    assert row["usd_data"] == pytest.approx(gpu_hours * v["usd_per_gpu_hour"])
+    joules = row["flops_data"] / (PEAK * v["mfu"] / v["all_in_watts"] * v["efficiency_growth"] ** dy)
+    assert row["watts_data"] == pytest.approx(joules / (v["run_days"] * 86400))
