@@ -80,6 +80,12 @@ __all__ = [
     "sevilla_results",
     "sevilla_reproduction",
     "chinchilla_runs",
+    "at_scale",
+    "refit_chinchilla",
+    "claim_walls_usd_at_data_wall",
+    "claim_walls_share_data_first",
+    "claim_walls_gigawatts_at_scale_up",
+    "claim_walls_usd_at_scale_up",
 ]
 
 #: The four walls, in the order the chapter shows them.
@@ -1072,3 +1078,118 @@ def sevilla_reproduction(*, n_draws, seed, peak_flops_per_second) -> pd.DataFram
     cols = ["power_distributed", "chips", "data", "latency"]
     df["first"] = np.array(["power", "chips", "data", "latency"], dtype=object)[np.argmin(df[cols].to_numpy(), axis=1)]
     return df
+
+
+# ----------------------------------------------------------------------------------------------
+# A given scale on the trend; the book's own run; the essays' claims
+# ----------------------------------------------------------------------------------------------
+
+
+def at_scale(draws: pd.DataFrame, flops, *, start_year, start_flops, peak_flops_per_second) -> pd.DataFrame:
+    """When the trend of each draw reaches ``flops``, and what that run costs and draws then.
+
+    Parameters
+    ----------
+    draws : pandas.DataFrame
+        Output of :func:`monte_carlo` (it carries the drawn inputs).
+    flops : float
+        Training compute of the run (FLOP), > 0.
+    start_year, start_flops, peak_flops_per_second : float
+        As given to :func:`monte_carlo`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per draw: ``year`` (fractional; the start year if the trend is already there), ``usd``
+        (GPU-hour cost at that year's FLOP per dollar), ``watts`` (all-in power over ``run_days``
+        at that year's FLOP per joule).
+    """
+    c = float(_validate.positive("flops", flops))
+    c0 = float(_validate.positive("start_flops", start_flops))
+    pk = float(_validate.positive("peak_flops_per_second", peak_flops_per_second))
+    year = np.maximum(float(start_year) + (math.log10(c) - math.log10(c0)) / draws["trend_growth"].to_numpy(),
+                      float(start_year))
+    dy = year - HARDWARE_YEAR
+    mfu = draws["mfu"].to_numpy()
+    per_usd = pk * mfu * _SECONDS_PER_HOUR / draws["usd_per_gpu_hour"].to_numpy() \
+        * draws["price_performance_growth"].to_numpy() ** dy
+    per_joule = pk / draws["all_in_watts"].to_numpy() * draws["efficiency_growth"].to_numpy() ** dy * mfu
+    seconds = draws["run_days"].to_numpy() * _SECONDS_PER_DAY
+    return pd.DataFrame({"year": year, "usd": c / per_usd, "watts": c / (per_joule * seconds)})
+
+
+def refit_chinchilla(*, n_bootstrap: int, seed: int, drop_highest: int = 5):
+    """Refit the Chinchilla runs as Besiroglu et al. do (dropping the highest losses) and bootstrap it.
+
+    Parameters
+    ----------
+    n_bootstrap : int
+        Bootstrap refits, >= 1.
+    seed : int
+        Seed of the resampling.
+    drop_highest : int
+        Runs with the highest loss left out (Besiroglu et al.: 5).
+
+    Returns
+    -------
+    analysis.scaling.ParametricFit
+    """
+    runs = chinchilla_runs()
+    k = _validate.integer("drop_highest", drop_highest, low=0, high=len(runs) - 6)
+    keep = runs["loss"] < np.sort(runs["loss"].to_numpy())[-k] if k else np.ones(len(runs), dtype=bool)
+    return scaling.fit_parametric_loss(runs.loc[keep, "params"], runs.loc[keep, "tokens"], runs.loc[keep, "loss"],
+                                       n_bootstrap=_validate.integer("n_bootstrap", n_bootstrap, low=1),
+                                       seed=seed, name="refit", source="besiroglu2024chinchilla")
+
+
+@cache
+def _file_forecast(mtime_ns: int):
+    from analysis import assumptions, hardware
+
+    table = assumptions.load()
+    val = {n: a.value for n, a in table.items()}
+    spec = {k: (table[n].low, val[n], table[n].high) for k, n in ASSUMPTION_NAMES.items()}
+    refit = refit_chinchilla(n_bootstrap=val["fc_bootstrap_refits"], seed=val["seed"])
+    fits = fits_from_weights({k: val[f"fc_weight_{k}"] for k in FIT_KEYS},
+                             {k: table[f"fc_weight_{k}"].rationale for k in FIT_KEYS}, refit=refit, seed=val["seed"])
+    ctx = context(peak_flops_per_second=hardware.peak_flops_per_second("H100 SXM", "fp8", "dense"),
+                  horizon_year=val["fc_horizon_year"])
+    draws = monte_carlo(n_draws=val["mc_draws"], seed=val["seed"], spec=spec, fits=fits, **ctx)
+    return draws, ctx
+
+
+def _book_forecast():
+    from analysis import assumptions
+
+    return _file_forecast(assumptions.ASSUMPTIONS_FILE.stat().st_mtime_ns)
+
+
+def _essay_scale_up():
+    from analysis import datawall
+
+    draws, ctx = _book_forecast()
+    return at_scale(draws, datawall.essay("flops_scale_up"), **{k: ctx[k] for k in
+                                                                ("start_year", "start_flops", "peak_flops_per_second")})
+
+
+def claim_walls_usd_at_data_wall() -> float:
+    """Median GPU-hour cost of the trend's largest run when the data wall binds (USD).
+
+    Essay B expects the trend to reach the billion-dollar runs and then stall on data (about 1e9).
+    """
+    return float(np.median(_book_forecast()[0]["usd_data"]))
+
+
+def claim_walls_share_data_first() -> float:
+    """Share of draws in which data is the first wall (essay A and B: data is what stops pretraining)."""
+    return float(np.mean(_book_forecast()[0]["first"] == "data"))
+
+
+def claim_walls_gigawatts_at_scale_up() -> float:
+    """Median all-in power (GW) of essay B's 8e28 FLOP run in the year the trend reaches it (essay: 6)."""
+    return float(np.median(_essay_scale_up()["watts"])) / 1e9
+
+
+def claim_walls_usd_at_scale_up() -> float:
+    """Median GPU-hour cost (USD) of essay B's 8e28 FLOP run in the year the trend reaches it (essay: 4e10)."""
+    return float(np.median(_essay_scale_up()["usd"]))

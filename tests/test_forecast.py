@@ -298,3 +298,22 @@ def test_cost_and_power_at_the_wall_follow_from_the_hardware_inputs():
     assert row["usd_data"] == pytest.approx(gpu_hours * v["usd_per_gpu_hour"])
     joules = row["flops_data"] / (PEAK * v["mfu"] / v["all_in_watts"] * v["efficiency_growth"] ** dy)
     assert row["watts_data"] == pytest.approx(joules / (v["run_days"] * 86400))
+
+
+def test_at_scale_matches_the_wall_columns_at_the_wall():
+    # at the data wall's own FLOP, at_scale must give the data wall's year, cost and power
+    spec = {k: (v, v, v) for k, v in _point().items()}
+    draws = forecast.monte_carlo(n_draws=5, seed=0, spec=spec, fits=[TWENTY], **CTX)
+    row = draws.iloc[0]
+    got = forecast.at_scale(draws, row["flops_data"], start_year=CTX["start_year"], start_flops=CTX["start_flops"],
+                            peak_flops_per_second=PEAK).iloc[0]
+    assert got["year"] == pytest.approx(row["year_data"])
+    assert got["usd"] == pytest.approx(row["usd_data"])
+    assert got["watts"] == pytest.approx(row["watts_data"])
+
+
+def test_claim_functions_are_zero_argument_and_positive():
+    for name in ("claim_walls_usd_at_data_wall", "claim_walls_share_data_first", "claim_walls_gigawatts_at_scale_up",
+                 "claim_walls_usd_at_scale_up"):
+        value = getattr(forecast, name)()
+        assert isinstance(value, float) and value > 0, name
