@@ -193,3 +193,20 @@ def test_math_is_rendered(server, browser, page):
     assert not external, f"{page}: requests that leave 127.0.0.1: {external}"
     assert not errors, f"{page}: console or page errors: {errors}"
     ctx.close()
+
+
+def test_print_keeps_tables_whole(server, browser):
+    """With the print stylesheet, no table is wider than an A4 page's text (718 CSS px)."""
+    ctx = browser.new_context(viewport={"width": 718, "height": 1000})
+    tab = ctx.new_page()
+    tab.emulate_media(media="print")
+    cut = {}
+    for page in pages():
+        tab.goto(urljoin(server, page), wait_until="load")
+        wide = tab.evaluate("""() => [...document.querySelectorAll('table')]
+            .map(t => [t.scrollWidth, t.parentElement.clientWidth, document.documentElement.clientWidth])
+            .filter(([w, parent, page]) => w > parent + 1 || w > page + 1)""")
+        if wide:
+            cut[page] = wide
+    ctx.close()
+    assert not cut, f"tables wider than the printed page ([table, container, page] px): {cut}"
