@@ -90,9 +90,10 @@ def _authors(meta: dict) -> str:
     return " and ".join(names)
 
 
-def bibtex_entry(figure: str = "", page: str = "", title: str = "") -> str:
-    """The BibTeX entry for the report, or for one of its figures (``figure`` = its stable name)."""
-    meta = citation_metadata()
+def bibtex_entry(figure: str = "", page: str = "", title: str = "", meta: dict | None = None) -> str:
+    """The BibTeX entry for the report, or for one of its figures (``figure`` = its stable name),
+    from CITATION.cff (or from ``meta``, the fields of another CFF file)."""
+    meta = meta or citation_metadata()
     year = str(meta["date-released"])[:4]
     url = str(meta["url"]).rstrip("/") + "/"
     fields = {"title": "", "author": "{" + _authors(meta) + "}", "year": year}

@@ -210,3 +210,18 @@ def test_print_keeps_tables_whole(server, browser):
             cut[page] = wide
     ctx.close()
     assert not cut, f"tables wider than the printed page ([table, container, page] px): {cut}"
+
+
+# Characters drawn only by an emoji font (empty boxes without one): the status page once used them.
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\uFE0F\u2705\u274C\u274E\u2B50\u2B55\u231A\u231B"
+                   "\u23E9-\u23F3\u2728\u2753-\u2755\u2757\u2795-\u2797]")
+
+
+def test_no_page_needs_an_emoji_font():
+    found = {}
+    for page in pages():
+        html = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", "", (SITE / page).read_text(errors="ignore"), flags=re.S)
+        hits = sorted(set(EMOJI.findall(re.sub(r"<[^>]+>", "", html))))
+        if hits:
+            found[page] = hits
+    assert not found, f"pages with emoji (write words or use CSS symbols): {found}"
