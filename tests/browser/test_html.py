@@ -225,3 +225,20 @@ def test_no_page_needs_an_emoji_font():
         if hits:
             found[page] = hits
     assert not found, f"pages with emoji (write words or use CSS symbols): {found}"
+
+
+def test_no_page_scrolls_sideways_on_a_phone(server, browser):
+    """No page is wider than a phone's screen (wide tables scroll inside their own box instead;
+    long URLs and paths wrap). A page that fits 390 px fits the wider screens too."""
+    size = (390, 844)
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    tab = ctx.new_page()
+    wide = {}
+    for page in pages():
+        tab.goto(urljoin(server, page), wait_until="load")
+        width, screen = tab.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if width > screen:
+            wide[page] = width
+    ctx.close()
+    assert not wide, f"pages wider than a {size[0]} px screen (px): {wide}"
