@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from pybtex.database import Entry, Person
 
 from tools import sphinx_site
@@ -65,3 +66,13 @@ def test_the_repository_cff_has_what_the_site_needs():
     meta = sphinx_site.citation_metadata()
     assert re.fullmatch(r"\d+\.\d+\.\d+", str(meta["version"]))
     assert str(meta["url"]).startswith("https://")
+
+
+def test_no_extension_is_silently_dropped():
+    """_config.yml lists the whole extension list (to leave out sphinx_thebe); that list replaces
+    Jupyter Book's extra_extensions and local_extensions names, so each must be in it."""
+    sphinx = yaml.safe_load((sphinx_site.ROOT / "_config.yml").read_text())["sphinx"]
+    listed = sphinx["config"]["extensions"]
+    assert "sphinx_thebe" not in listed
+    wanted = list(sphinx.get("extra_extensions") or []) + list(sphinx.get("local_extensions") or {})
+    assert not [e for e in wanted if e not in listed], "add these to sphinx.config.extensions in _config.yml"
