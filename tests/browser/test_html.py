@@ -4,12 +4,15 @@ Serves ``_build/html`` on 127.0.0.1 and opens every page: no request leaves 127.
 recorded and aborted), no console error or page error at all (no allow-list), every image loads,
 every figure has a caption number, every internal link and anchor resolves, every figure's
 PNG/SVG download exists, and on every page with math MathJax (served by the site) has typeset it.
-Run it without a network (``unshare -rn``) to prove the pages work offline.
+Also: printed tables fit the page, no page is wider than a phone, no emoji font is needed, and
+citations read as the bibliography lists them. Run it without a network (``unshare -rn``) to prove
+the pages work offline.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import re
 import shutil
@@ -242,3 +245,25 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser):
             wide[page] = width
     ctx.close()
     assert not wide, f"pages wider than a {size[0]} px screen (px): {wide}"
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def test_citations_read_as_the_bibliography_lists_them():
+    """Author-year everywhere: each citation in the text reads as its bibliography label
+    ("Kaplan et al., 2020", or the year alone after the names: "2024b")."""
+    bib = (SITE / "book" / "bibliography.html").read_text()
+    labels = {m[1]: _text(m[2]).strip("[]") for m in re.finditer(
+        r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label">(.*?)</span>\s*</span>', bib, re.S)}
+    assert labels and all(re.search(r", (\d{4}|n\.d\.)[a-z]?$", lab) for lab in labels.values()), labels
+    cited, wrong = 0, []
+    for page in pages():
+        for m in re.finditer(r'<a class="reference internal" href="(?:\.\./book/)?bibliography\.html#([^"]+)"[^>]*>(.*?)</a>',
+                             (SITE / page).read_text(), re.S):
+            cited += 1
+            text, label = _text(m[2]), labels.get(m[1], "?")
+            if not (text == label or label.endswith(", " + text)):
+                wrong.append(f"{page}: {text!r} for [{label}]")
+    assert cited > 20 and not wrong, wrong[:10]
