@@ -179,7 +179,6 @@ class AuthorYearStyle(PlainStyle):
     default_sorting_style = "author_year_title"
 
 
-
 @node
 def label_year(children, data) -> Text:
     """The year part of the entry's author-year label, with its a/b suffix ("2024c")."""
@@ -264,7 +263,7 @@ def _mathjax_source(app, warn: bool = True) -> tuple[Path, str] | None:
     path = app.config.mathjax_path or ""
     if re.match(r"^[a-z]+:|^//", path):
         log(f"mathjax_path {path!r} loads MathJax from the network, so pages show raw TeX "
-                       "offline; name a file under mathjax/ (served from the site)")
+            "offline; name a file under mathjax/ (served from the site)")
         return None
     if not path.startswith("mathjax/"):
         log(f"mathjax_path {path!r} must start with 'mathjax/' (the folder this extension fills)")
@@ -273,7 +272,7 @@ def _mathjax_source(app, warn: bool = True) -> tuple[Path, str] | None:
     component = path.removeprefix("mathjax/")
     if not (source / component).is_file():
         log(f"MathJax is not installed: {source / component} is missing; run `make venv` "
-                       "(it runs `npm ci`, which installs the version pinned in package-lock.json)")
+            "(it runs `npm ci`, which installs the version pinned in package-lock.json)")
         return None
     return source, component
 

@@ -267,3 +267,11 @@ def test_citations_read_as_the_bibliography_lists_them():
             if not (text == label or label.endswith(", " + text)):
                 wrong.append(f"{page}: {text!r} for [{label}]")
     assert cited > 20 and not wrong, wrong[:10]
+
+
+def test_footer_gives_version_and_build_date():
+    cff = (SITE.parents[1] / "CITATION.cff").read_text()
+    version = re.search(r"^version:\s*\"?([^\s\"]+)", cff, re.M)[1]
+    missing = [p for p in pages() if not re.search(
+        rf'class="site-version">Version {re.escape(version)}, built \d{{4}}-\d{{2}}-\d{{2}}<', (SITE / p).read_text())]
+    assert not missing, f"pages without 'Version {version}, built <date>' in the footer: {missing}"
