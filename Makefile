@@ -31,7 +31,17 @@ $(INSTALLED): requirements.txt pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e . 2> >(grep -v "^WARNING: Location" >&2)
 	@touch $@
 
-venv: $(INSTALLED)
+# MathJax for offline math: the npm package pinned in package-lock.json (tools/sphinx_site.py
+# copies it into the site). npm ci is exact and fast (about a second); reinstalled when the lock changes.
+MATHJAX := node_modules/mathjax/es5/tex-chtml.js
+$(MATHJAX): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "venv: npm is missing; installing Debian's npm with apt-get (MathJax comes from npm)"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	@echo "venv: installing MathJax from npm (package-lock.json) so pages render math offline"
+	@npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+venv: $(INSTALLED) $(MATHJAX)
 	@$(BIN)/python -P tools/own_analysis.py
 
 # The build proper: strict, prints the failing notebook's error log, fails without HTML.
@@ -122,6 +132,12 @@ bench: venv
 
 bench-build: venv
 	@$(BIN)/python benchmarks/bench_build.py
+
+# Screenshots of every built page at 1400x900 and 390x844, light and dark, into _build/screenshots/
+# (offline, Debian's chromium). Builds nothing: run make book first.
+.PHONY: screenshots
+screenshots: venv chromium
+	@$(BIN)/python tests/browser/screenshots.py _build/screenshots
 
 # The reader's reruns/ and mine/ are kept; `make clean-reruns` deletes reruns/ and says so.
 clean:

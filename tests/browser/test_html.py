@@ -1,14 +1,18 @@
 """A real browser looks at the built book: Debian's chromium, driven by playwright.
 
-Serves ``_build/html`` on 127.0.0.1 and opens every page: every image loads, no console errors
-(apart from Jupyter Book 1's known ``THEBE_JS_URL`` redeclaration and resources the offline
-machine cannot fetch from outside), every figure has a caption number, every internal link and
-anchor resolves, and every figure's PNG/SVG download exists.
+Serves ``_build/html`` on 127.0.0.1 and opens every page: no request leaves 127.0.0.1 (each is
+recorded and aborted), no console error or page error at all (no allow-list), every image loads,
+every figure has a caption number, every internal link and anchor resolves, every figure's
+PNG/SVG download exists, and on every page with math MathJax (served by the site) has typeset it.
+Also: printed tables fit the page, no page is wider than a phone, no emoji font is needed, and
+citations read as the bibliography lists them. Run it without a network (``unshare -rn``) to prove
+the pages work offline.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import re
 import shutil
@@ -21,7 +25,8 @@ import pytest
 SITE = Path(__file__).resolve().parents[2] / "_build" / "html"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SKIP_DIRS = {"_static", "_sources", "_images", "reports", "_downloads", "figures"}
-BENIGN = [re.compile(r"THEBE_JS_URL"), re.compile(r"Failed to load resource: net::ERR_(NAME_NOT_RESOLVED|BLOCKED|FAILED|INTERNET_DISCONNECTED|CONNECTION)")]
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def pages() -> list[str]:
@@ -59,9 +64,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield b
         b.close()
 
@@ -72,17 +75,12 @@ def test_site_has_pages():
 
 @pytest.mark.parametrize("page", pages())
 def test_page(server, browser, page):
-    ctx = browser.new_context()
-    # Offline machine: refuse anything not on our server at once instead of waiting.
-    ctx.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-    tab = ctx.new_page()
-    errors = []
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: errors.append(str(e)))
+    ctx, tab, external, errors = open_strict(browser)
     url = urljoin(server, page)
     tab.goto(url, wait_until="load")
-    real = [e for e in errors if not any(b.search(e) for b in BENIGN)]
-    assert not real, f"{page}: console errors {real}"
+    tab.wait_for_load_state("networkidle")
+    assert not external, f"{page}: requests that leave 127.0.0.1: {external}"
+    assert not errors, f"{page}: console or page errors: {errors}"
 
     broken = tab.eval_on_selector_all(
         "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)")
@@ -122,3 +120,158 @@ def test_every_figure_is_downloadable():
     for fid in sorted(ids):
         for ext in ("png", "svg"):
             assert (SITE / "figures" / f"{fid}.{ext}").exists(), f"figures/{fid}.{ext} missing from the site"
+
+
+# --- offline and strict: nothing leaves 127.0.0.1, no console error, math typeset locally ---
+
+LOCAL = re.compile(r"^(http://127\.0\.0\.1[:/]|data:|blob:|about:)")
+
+
+def open_strict(browser):
+    """A new tab whose requests off 127.0.0.1 are recorded and aborted, and whose console errors
+    and page errors are recorded: returns (context, tab, external_requests, errors)."""
+    ctx = browser.new_context()
+    external, errors = [], []
+
+    def route(r):
+        if LOCAL.match(r.request.url):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    tab = ctx.new_page()
+    tab.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    return ctx, tab, external, errors
+
+
+def math_pages() -> list[str]:
+    return [p for p in pages() if re.search(r'class="math[ "]', (SITE / p).read_text(errors="ignore"))]
+
+
+def test_no_page_refers_to_another_host():
+    """Static check of every built page: no script, stylesheet, font or image from another host
+    (the dynamic check above sees only what a page loads while the test watches)."""
+    asset = re.compile(r'<(?:script|link|img|source|iframe)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"')
+    found = {}
+    for page in pages():
+        hits = [u for u in asset.findall((SITE / page).read_text(errors="ignore"))
+                if not u.startswith("http://127.0.0.1")]
+        if hits:
+            found[page] = hits
+    assert not found, f"pages that load assets from other hosts: {found}"
+
+
+def test_site_has_math_pages():
+    assert len(math_pages()) >= 5, math_pages()
+
+
+@pytest.mark.parametrize("page", math_pages())
+def test_math_is_rendered(server, browser, page):
+    """MathJax, served from the site, typesets every formula: each math element holds an
+    mjx-container and no raw TeX delimiter is left in the page's text (outside code)."""
+    ctx, tab, external, errors = open_strict(browser)
+    tab.goto(urljoin(server, page), wait_until="load")
+    assert tab.evaluate("() => !!window.MathJax"), f"{page}: MathJax did not load"
+    tab.evaluate("() => window.MathJax.startup.promise")
+    result = tab.evaluate(r"""() => {
+        const maths = [...document.querySelectorAll('.math')];
+        const bare = maths.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 60));
+        const skip = 'PRE, CODE, SCRIPT, STYLE, TEXTAREA, MJX-CONTAINER, MJX-ASSISTIVE-MML';
+        const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+        const raw = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (n.parentElement.closest(skip)) continue;
+            const m = n.textContent.match(/\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{/);
+            if (m) raw.push(n.textContent.trim().slice(0, 80));
+        }
+        return {count: maths.length, typeset: document.querySelectorAll('mjx-container').length, bare, raw};
+    }""")
+    assert result["count"] > 0, f"{page}: no math elements, yet the HTML has class=math"
+    assert not result["bare"], f"{page}: math left untypeset: {result['bare'][:5]}"
+    assert not result["raw"], f"{page}: raw TeX in the visible text: {result['raw'][:5]}"
+    assert result["typeset"] >= result["count"], result
+    assert not external, f"{page}: requests that leave 127.0.0.1: {external}"
+    assert not errors, f"{page}: console or page errors: {errors}"
+    ctx.close()
+
+
+def test_print_keeps_tables_whole(server, browser):
+    """With the print stylesheet, no table is wider than an A4 page's text (718 CSS px)."""
+    ctx = browser.new_context(viewport={"width": 718, "height": 1000})
+    tab = ctx.new_page()
+    tab.emulate_media(media="print")
+    cut = {}
+    for page in pages():
+        tab.goto(urljoin(server, page), wait_until="load")
+        wide = tab.evaluate("""() => [...document.querySelectorAll('table')]
+            .map(t => [t.scrollWidth, t.parentElement.clientWidth, document.documentElement.clientWidth])
+            .filter(([w, parent, page]) => w > parent + 1 || w > page + 1)""")
+        if wide:
+            cut[page] = wide
+    ctx.close()
+    assert not cut, f"tables wider than the printed page ([table, container, page] px): {cut}"
+
+
+# Characters drawn only by an emoji font (empty boxes without one): the status page once used them.
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\uFE0F\u2705\u274C\u274E\u2B50\u2B55\u231A\u231B"
+                   "\u23E9-\u23F3\u2728\u2753-\u2755\u2757\u2795-\u2797]")
+
+
+def test_no_page_needs_an_emoji_font():
+    found = {}
+    for page in pages():
+        html = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", "", (SITE / page).read_text(errors="ignore"), flags=re.S)
+        hits = sorted(set(EMOJI.findall(re.sub(r"<[^>]+>", "", html))))
+        if hits:
+            found[page] = hits
+    assert not found, f"pages with emoji (write words or use CSS symbols): {found}"
+
+
+def test_no_page_scrolls_sideways_on_a_phone(server, browser):
+    """No page is wider than a phone's screen (wide tables scroll inside their own box instead;
+    long URLs and paths wrap). A page that fits 390 px fits the wider screens too."""
+    size = (390, 844)
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    tab = ctx.new_page()
+    wide = {}
+    for page in pages():
+        tab.goto(urljoin(server, page), wait_until="load")
+        width, screen = tab.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if width > screen:
+            wide[page] = width
+    ctx.close()
+    assert not wide, f"pages wider than a {size[0]} px screen (px): {wide}"
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def test_citations_read_as_the_bibliography_lists_them():
+    """Author-year everywhere: each citation in the text reads as its bibliography label
+    ("Kaplan et al., 2020", or the year alone after the names: "2024b")."""
+    bib = (SITE / "book" / "bibliography.html").read_text()
+    labels = {m[1]: _text(m[2]).strip("[]") for m in re.finditer(
+        r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label">(.*?)</span>\s*</span>', bib, re.S)}
+    assert labels and all(re.search(r", (\d{4}|n\.d\.)[a-z]?$", lab) for lab in labels.values()), labels
+    cited, wrong = 0, []
+    for page in pages():
+        for m in re.finditer(r'<a class="reference internal" href="(?:\.\./book/)?bibliography\.html#([^"]+)"[^>]*>(.*?)</a>',
+                             (SITE / page).read_text(), re.S):
+            cited += 1
+            text, label = _text(m[2]), labels.get(m[1], "?")
+            if not (text == label or label.endswith(", " + text)):
+                wrong.append(f"{page}: {text!r} for [{label}]")
+    assert cited > 20 and not wrong, wrong[:10]
+
+
+def test_footer_gives_version_and_build_date():
+    cff = (SITE.parents[1] / "CITATION.cff").read_text()
+    version = re.search(r"^version:\s*\"?([^\s\"]+)", cff, re.M)[1]
+    missing = [p for p in pages() if not re.search(
+        rf'class="site-version">Version {re.escape(version)}, built \d{{4}}-\d{{2}}-\d{{2}}<', (SITE / p).read_text())]
+    assert not missing, f"pages without 'Version {version}, built <date>' in the footer: {missing}"
