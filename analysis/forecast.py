@@ -1143,53 +1143,46 @@ def refit_chinchilla(*, n_bootstrap: int, seed: int, drop_highest: int = 5):
 
 
 @cache
-def _file_forecast(mtime_ns: int):
-    from analysis import assumptions, hardware
+def _book_forecast(a):
+    """The book's forecast under the assumptions ``a`` (computed once per set of assumptions)."""
+    from analysis import hardware
 
-    table = assumptions.load()
-    val = {n: a.value for n, a in table.items()}
-    spec = {k: (table[n].low, val[n], table[n].high) for k, n in ASSUMPTION_NAMES.items()}
-    refit = refit_chinchilla(n_bootstrap=val["fc_bootstrap_refits"], seed=val["seed"])
-    fits = fits_from_weights({k: val[f"fc_weight_{k}"] for k in FIT_KEYS},
-                             {k: table[f"fc_weight_{k}"].rationale for k in FIT_KEYS}, refit=refit, seed=val["seed"])
+    spec = {k: (a.spec(n).low, a[n], a.spec(n).high) for k, n in ASSUMPTION_NAMES.items()}
+    refit = refit_chinchilla(n_bootstrap=a["fc_bootstrap_refits"], seed=a["seed"])
+    fits = fits_from_weights({k: a[f"fc_weight_{k}"] for k in FIT_KEYS},
+                             {k: a.spec(f"fc_weight_{k}").rationale for k in FIT_KEYS}, refit=refit, seed=a["seed"])
     ctx = context(peak_flops_per_second=hardware.peak_flops_per_second("H100 SXM", "fp8", "dense"),
-                  horizon_year=val["fc_horizon_year"])
-    draws = monte_carlo(n_draws=val["mc_draws"], seed=val["seed"], spec=spec, fits=fits, **ctx)
+                  horizon_year=a["fc_horizon_year"])
+    draws = monte_carlo(n_draws=a["mc_draws"], seed=a["seed"], spec=spec, fits=fits, **ctx)
     return draws, ctx
 
 
-def _book_forecast():
-    from analysis import assumptions
+def _essay_scale_up(a):
+    from analysis import essays
 
-    return _file_forecast(assumptions.ASSUMPTIONS_FILE.stat().st_mtime_ns)
-
-
-def _essay_scale_up():
-    from analysis import datawall
-
-    draws, ctx = _book_forecast()
-    return at_scale(draws, datawall.essay("flops_scale_up"), **{k: ctx[k] for k in
-                                                                ("start_year", "start_flops", "peak_flops_per_second")})
+    draws, ctx = _book_forecast(a)
+    return at_scale(draws, essays.value("B34"), **{k: ctx[k] for k in
+                                                  ("start_year", "start_flops", "peak_flops_per_second")})
 
 
-def claim_walls_usd_at_data_wall() -> float:
+def claim_walls_usd_at_data_wall(a) -> float:
     """Median GPU-hour cost of the trend's largest run when the data wall binds (USD).
 
     Essay B expects the trend to reach the billion-dollar runs and then stall on data (about 1e9).
     """
-    return float(np.median(_book_forecast()[0]["usd_data"]))
+    return float(np.median(_book_forecast(a)[0]["usd_data"]))
 
 
-def claim_walls_share_data_first() -> float:
+def claim_walls_share_data_first(a) -> float:
     """Share of draws in which data is the first wall (essay A and B: data is what stops pretraining)."""
-    return float(np.mean(_book_forecast()[0]["first"] == "data"))
+    return float(np.mean(_book_forecast(a)[0]["first"] == "data"))
 
 
-def claim_walls_gigawatts_at_scale_up() -> float:
+def claim_walls_gigawatts_at_scale_up(a) -> float:
     """Median all-in power (GW) of essay B's 8e28 FLOP run in the year the trend reaches it (essay: 6)."""
-    return float(np.median(_essay_scale_up()["watts"])) / 1e9
+    return float(np.median(_essay_scale_up(a)["watts"])) / 1e9
 
 
-def claim_walls_usd_at_scale_up() -> float:
+def claim_walls_usd_at_scale_up(a) -> float:
     """Median GPU-hour cost (USD) of essay B's 8e28 FLOP run in the year the trend reaches it (essay: 4e10)."""
-    return float(np.median(_essay_scale_up()["usd"]))
+    return float(np.median(_essay_scale_up(a)["usd"]))

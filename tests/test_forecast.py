@@ -156,8 +156,8 @@ def test_bootstrap_samples_match_each_replicates_allocation():
 
 def test_fits_from_weights_covers_every_fit_and_checks_keys():
     table = assumptions.load()
-    weights = {k: table[f"fc_weight_{k}"].value for k in forecast.FIT_KEYS}
-    fits = forecast.fits_from_weights(weights, {k: table[f"fc_weight_{k}"].rationale for k in forecast.FIT_KEYS})
+    weights = {k: table[f"fc_weight_{k}"] for k in forecast.FIT_KEYS}
+    fits = forecast.fits_from_weights(weights, {k: table.spec(f"fc_weight_{k}").rationale for k in forecast.FIT_KEYS})
     assert [f.key for f in fits] == list(forecast.FIT_KEYS)
     assert all(f.reason for f in fits)
     with pytest.raises(ValueError, match="missing keys"):
@@ -253,9 +253,9 @@ def test_faster_compute_growth_never_delays_the_data_wall(g, faster, stock, sg):
 
 def test_every_assumption_at_either_end_gives_finite_years():
     table = assumptions.load()
-    spec = {k: (table[n].low, table[n].value, table[n].high) for k, n in forecast.ASSUMPTION_NAMES.items()}
-    ctx = forecast.context(peak_flops_per_second=PEAK, horizon_year=table["fc_horizon_year"].value)
-    fits = forecast.fits_from_weights({k: table[f"fc_weight_{k}"].value for k in forecast.FIT_KEYS}, {})
+    spec = {k: (table.spec(n).low, table[n], table.spec(n).high) for k, n in forecast.ASSUMPTION_NAMES.items()}
+    ctx = forecast.context(peak_flops_per_second=PEAK, horizon_year=table["fc_horizon_year"])
+    fits = forecast.fits_from_weights({k: table[f"fc_weight_{k}"] for k in forecast.FIT_KEYS}, {})
     for k in forecast.SPEC_KEYS:
         for end in (0, 2):
             v = spec[k][end]
@@ -312,8 +312,9 @@ def test_at_scale_matches_the_wall_columns_at_the_wall():
     assert got["watts"] == pytest.approx(row["watts_data"])
 
 
-def test_claim_functions_are_zero_argument_and_positive():
+def test_claim_functions_take_the_assumptions_and_are_positive():
+    a = assumptions.load()
     for name in ("claim_walls_usd_at_data_wall", "claim_walls_share_data_first", "claim_walls_gigawatts_at_scale_up",
                  "claim_walls_usd_at_scale_up"):
-        value = getattr(forecast, name)()
+        value = getattr(forecast, name)(a)
         assert isinstance(value, float) and value > 0, name
