@@ -36,7 +36,7 @@ def main() -> None:
     claims = [getattr(datawall, n) for n in datawall.__all__ if n.startswith("claim_data_wall_")]
     t = _best_of(lambda: [c(table) for c in claims])
     print(f"{len(claims)} claim functions                   {t * 1e3:8.1f} ms (best of 5)")
-    sens = {k: table[k].value for k in inspect.signature(datawall.sensitivity).parameters if k in table}
+    sens = {k: table[k] for k in inspect.signature(datawall.sensitivity).parameters if k in table}
     t = _best_of(lambda: datawall.sensitivity(**sens))
     print(f"sensitivity                          {t * 1e3:8.1f} ms (best of 5)")
 
