@@ -3,10 +3,12 @@
 Three ingredients:
 
 * the **stock of text** of Villalobos et al. (2024) (``data/text_stock.csv``): raw token counts
-  of Common Crawl and the web, and the *effective* stock that can be trained on, about 3e14
-  tokens with a 90% interval of 1e14-1e15. The effective stock already counts multi-epoch
-  training: Villalobos et al. multiply the unique, quality-filtered stock by 5
-  (``data/text_stock_trends.csv``), so the unique stock is the effective one divided by 5;
+  of Common Crawl and the web, and two measures of what can be trained on, named the same way in
+  every chapter. The **unique stock** counts each distinct quality-filtered token once. The
+  **effective stock (with repetition)** is what Villalobos et al. publish (about 3e14 tokens, 90%
+  interval 1e14-1e15): the unique stock times their multi-epoch multiplier of 5
+  (``data/text_stock_trends.csv``), so the unique stock is the effective one divided by 5
+  (:func:`unique_stock_tokens`);
 * the **data a run needs**: the compute-optimal token count ``D_opt(C)`` of every published
   scaling law in :data:`analysis.scaling.PARAMETRIC_FITS` and :data:`analysis.scaling.ALLOCATIONS`
   (all of them are power laws in ``C`` under ``C = 6 N D``), optionally overtrained;
