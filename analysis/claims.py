@@ -15,7 +15,7 @@ __all__ = ["claim_llama3_tokens", "claim_third_of_750b_params", "claim_flops_vs_
 
 def _estimate(model: str) -> float:
     df = datasets.load("compute_estimates")
-    row = df[df["model"] == model]
+    row = df[(df["model"] == model) & df["current"].astype(bool)]  # the estimate in force, not an earlier one
     if row.empty:
         raise ValueError(f"model={model!r} is not in data/compute_estimates.csv")
     return float(row["flops"].iloc[0])

@@ -3,10 +3,12 @@
 Three ingredients:
 
 * the **stock of text** of Villalobos et al. (2024) (``data/text_stock.csv``): raw token counts
-  of Common Crawl and the web, and the *effective* stock that can be trained on, about 3e14
-  tokens with a 90% interval of 1e14-1e15. The effective stock already counts multi-epoch
-  training: Villalobos et al. multiply the unique, quality-filtered stock by 5
-  (``data/text_stock_trends.csv``), so the unique stock is the effective one divided by 5;
+  of Common Crawl and the web, and two measures of what can be trained on, named the same way in
+  every chapter. The **unique stock** counts each distinct quality-filtered token once. The
+  **effective stock (with repetition)** is what Villalobos et al. publish (about 3e14 tokens, 90%
+  interval 1e14-1e15): the unique stock times their multi-epoch multiplier of 5
+  (``data/text_stock_trends.csv``), so the unique stock is the effective one divided by 5
+  (:func:`unique_stock_tokens`);
 * the **data a run needs**: the compute-optimal token count ``D_opt(C)`` of every published
   scaling law in :data:`analysis.scaling.PARAMETRIC_FITS` and :data:`analysis.scaling.ALLOCATIONS`
   (all of them are power laws in ``C`` under ``C = 6 N D``), optionally overtrained;
@@ -25,7 +27,6 @@ villalobos2024will, epoch2024will, muennighoff2023scaling, hoffmann2022training
 
 from __future__ import annotations
 
-import inspect
 import math
 from functools import lru_cache
 
@@ -33,15 +34,13 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from analysis import _validate, datasets, hardware, repetition, scaling
+from analysis import _validate, datasets, essays, hardware, repetition, scaling
 
 __all__ = [
     "fits",
     "fit_power_law",
     "text_stock",
     "trend",
-    "essay",
-    "essay_table",
     "unique_stock_tokens",
     "usable_tokens",
     "optimal_tokens",
@@ -53,12 +52,11 @@ __all__ = [
     "summarise",
     "sensitivity",
     "MC_PERCENTILES",
-    "NUMBER_KINDS",
-    "chapter_numbers",
+    "H100",
     "claim_supported",
-    "CLAIMS",
-    "claim_values",
-    "claim_table",
+    "essay_flops_per_usd",
+    "essay_implied_usd_per_gpu_hour",
+    "flops_at_essay_price",
     "claim_data_wall_flops_for_large_budget",
     "claim_data_wall_flops_for_small_budget",
     "claim_data_wall_tokens_at_large_flops",
@@ -130,30 +128,6 @@ def _trends() -> pd.DataFrame:
     return datasets.load("text_stock_trends").set_index("quantity")
 
 
-#: Essay B's numbers used here: short name -> (claim id of ``data/claims.csv``, factor from the
-#: ledger's unit to the unit used here). The ledger is their one home.
-ESSAY_IDS = {
-    "budget_usd_large": ("B33", 1.0), "flops_large": ("B11", 1.0), "tokens_large": ("B12", 1.0),
-    "budget_usd_small": ("B70", 1.0), "flops_small": ("B17", 1.0), "flops_scale_up": ("B34", 1.0),
-    "usd_scale_up": ("B36", 1.0), "watts_scale_up": ("B37", 1e9), "unique_tokens_scale_up": ("B71", 1.0),
-    "epochs_scale_up": ("B68", 1.0), "h100_fp8_sparse_pflops": ("B38", 1.0), "h100_fp8_dense_pflops": ("B40", 1.0),
-    "sparse_over_dense": ("B39", 1.0), "blackwell_fp8_dense_pflops": ("B41", 1.0),
-    "blackwell_power_ratio": ("B43", 1.0),
-}
-
-
-def _essay() -> pd.DataFrame:
-    from analysis import essays
-
-    df = essays.claims().set_index("id")
-    rows = {}
-    for name, (cid, factor) in ESSAY_IDS.items():
-        unit = "W" if name == "watts_scale_up" else df.loc[cid, "unit"]
-        rows[name] = {"value": essays.value(cid) * factor, "unit": unit, "paraphrase": df.loc[cid, "claim"],
-                      "claim_id": cid}
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("claim")
-
-
 def text_stock() -> pd.DataFrame:
     """The token stocks of ``data/text_stock.csv``, indexed by stock name."""
     return _stock().copy()
@@ -174,26 +148,6 @@ def trend(quantity: str, field: str = "value") -> float:
     if out is None or (isinstance(out, float) and math.isnan(out)):
         raise ValueError(f"{quantity} has no {field} in text_stock_trends.csv")
     return float(out)
-
-
-def essay(claim: str) -> float:
-    """The value of one of essay B's numbers, read from the claims ledger (:data:`ESSAY_IDS`).
-
-    Raises
-    ------
-    ValueError
-        If ``claim`` is not a name of :data:`ESSAY_IDS` (the message lists the names).
-    """
-    from analysis import essays
-
-    _validate.one_of("claim", claim, list(ESSAY_IDS))
-    cid, factor = ESSAY_IDS[claim]
-    return essays.value(cid) * factor
-
-
-def essay_table() -> pd.DataFrame:
-    """Essay B's numbers used in the chapter: value, unit, the ledger's paraphrase and claim id."""
-    return _essay()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -580,386 +534,163 @@ def sensitivity(*, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc
 
 
 # ----------------------------------------------------------------------------------------------
-# Claims of essay B checked in the chapter
+# Essay B's claims (its numbers come from the claims ledger; the ledger judges them)
 # ----------------------------------------------------------------------------------------------
 
-#: The essay's claims checked here: short name (``claim_data_wall_<name>``), the claim id of the
-#: ledger row that states and judges it (``data/claims.csv``: paraphrase and verdict live there),
-#: the essay's value (a name of :data:`ESSAY_IDS`), the unit and the chapter section.
-CLAIMS = (
-    dict(name="flops_for_large_budget", claim_id="B11", essay="flops_large",
-         unit="FLOP", section="sec-data-wall-dollars"),
-    dict(name="flops_for_small_budget", claim_id="B17", essay="flops_small",
-         unit="FLOP", section="sec-data-wall-dollars"),
-    dict(name="h100_fp8_sparse_pflops", claim_id="B38", essay="h100_fp8_sparse_pflops",
-         unit="PFLOP/s", section="sec-data-wall-dollars"),
-    dict(name="h100_fp8_dense_pflops", claim_id="B40", essay="h100_fp8_dense_pflops",
-         unit="PFLOP/s", section="sec-data-wall-dollars"),
-    dict(name="sparse_over_dense", claim_id="B39", essay="sparse_over_dense",
-         unit="ratio", section="sec-data-wall-dollars"),
-    dict(name="gb200_fp8_dense_pflops", claim_id="B41", essay="blackwell_fp8_dense_pflops",
-         unit="PFLOP/s", section="sec-data-wall-dollars"),
-    dict(name="hgx_b200_fp8_dense_pflops", claim_id="B42", essay="blackwell_fp8_dense_pflops",
-         unit="PFLOP/s", section="sec-data-wall-dollars"),
-    dict(name="gb200_over_h100_tdp", claim_id="B43", essay="blackwell_power_ratio",
-         unit="ratio", section="sec-data-wall-dollars"),
-    dict(name="tokens_at_large_flops", claim_id="B12", essay="tokens_large",
-         unit="tokens", section="sec-data-wall-tokens"),
-    dict(name="usd_at_unique_stock", claim_id="B79", essay="budget_usd_large",
-         unit="USD", section="sec-data-wall-binds"),
-    dict(name="flops_supported_by_repeated_data", claim_id="B34", essay="flops_scale_up",
-         unit="FLOP", section="sec-data-wall-energy"),
-    dict(name="usd_for_scale_up", claim_id="B36", essay="usd_scale_up",
-         unit="USD", section="sec-data-wall-energy"),
-    dict(name="gigawatts_for_scale_up", claim_id="B37", essay="watts_scale_up", essay_scale=1e-9,
-         unit="GW", section="sec-data-wall-energy"),
-)
+#: The GPU the essay prices its runs on.
+H100 = "H100 SXM"
 
 
-def claim_values(*, usd_per_gpu_hour, mfu, flop_basis, run_days, it_watts_per_gpu, pue, text_stock_tokens) -> dict:
-    """The recomputed value of every claim in :data:`CLAIMS`, from the given assumptions.
-
-    The essay prices on H100 SXM GPUs in FP8; price, MFU, the dense/sparse basis, run length,
-    power and the text stock are the reader's assumptions.
-
-    Returns
-    -------
-    dict
-        ``{name: value}`` in the unit of :data:`CLAIMS`.
-    """
-    h100 = "H100 SXM"
-    cost = dict(usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu, gpu=h100, precision="fp8", flop_basis=flop_basis)
-    throughput = dict(mfu=mfu, gpu=h100, precision="fp8", flop_basis=flop_basis)
-    n_up = hardware.gpu_count(essay("flops_scale_up"), run_days=run_days, **throughput)
-    unique_wall = wall_flops(unique_stock_tokens(text_stock_tokens), scaling.TWENTY_TOKENS_PER_PARAM)
-    peak = hardware.peak_flops_per_second
-    return {
-        "flops_for_large_budget": float(hardware.usd_to_flops(essay("budget_usd_large"), **cost)),
-        "flops_for_small_budget": float(hardware.usd_to_flops(essay("budget_usd_small"), **cost)),
-        "h100_fp8_sparse_pflops": peak(h100, "fp8", "sparse") / 1e15,
-        "h100_fp8_dense_pflops": peak(h100, "fp8", "dense") / 1e15,
-        "sparse_over_dense": peak(h100, "fp8", "sparse") / peak(h100, "fp8", "dense"),
-        "gb200_fp8_dense_pflops": peak("GB200 NVL72", "fp8", "dense") / 1e15,
-        "hgx_b200_fp8_dense_pflops": peak("HGX B200", "fp8", "dense") / 1e15,
-        "gb200_over_h100_tdp": hardware.gpu_spec("GB200 NVL72")["tdp_watts"] / hardware.gpu_spec(h100)["tdp_watts"],
-        "tokens_at_large_flops": float(optimal_tokens(essay("flops_large"), scaling.TWENTY_TOKENS_PER_PARAM)),
-        "usd_at_unique_stock": float(hardware.flops_to_usd(unique_wall, **cost)),
-        "flops_supported_by_repeated_data": float(
-            claim_supported(essay("unique_tokens_scale_up"), essay("epochs_scale_up"))),
-        "usd_for_scale_up": float(hardware.flops_to_usd(essay("flops_scale_up"), **cost)),
-        "gigawatts_for_scale_up": float(hardware.facility_watts(n_up, it_watts_per_gpu=it_watts_per_gpu, pue=pue))
-        / 1e9,
-    }
-
-
-def claim_table(values: dict) -> pd.DataFrame:
-    """Essay value, recomputed value and ratio for every claim in :data:`CLAIMS`.
-
-    The verdicts are the ledger's: look them up by ``claim_id`` with
-    :func:`analysis.ledger.verdict_of` (this module does not judge).
+def claim_supported(unique_tokens, epochs):
+    """Compute whose 20-tokens-per-parameter optimum needs ``unique_tokens`` seen ``epochs`` times.
 
     Parameters
     ----------
-    values : dict
-        Output of :func:`claim_values`.
+    unique_tokens : float or array_like
+        Unique tokens, > 0.
+    epochs : float or array_like
+        Passes over them, >= 1.
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by claim name: ``claim_id``, ``claim``, ``essay``, ``recomputed``, ``unit``,
-        ``essay_over_recomputed``, ``function``, ``section``.
+    float or ndarray
+        FLOP.
     """
-    from analysis import essays
-
-    text = essays.claims().set_index("id")["claim"]
-    rows = {}
-    for c in CLAIMS:
-        e = essay(c["essay"]) * c.get("essay_scale", 1.0)
-        r = values[c["name"]]
-        rows[c["name"]] = {"claim_id": c["claim_id"], "claim": text[c["claim_id"]], "essay": e, "recomputed": r,
-                           "unit": c["unit"], "essay_over_recomputed": e / r,
-                           "function": f"claim_data_wall_{c['name']}", "section": c["section"]}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return wall_flops(usable_tokens(unique_tokens, epochs), scaling.TWENTY_TOKENS_PER_PARAM)
 
 
-def _claims(a) -> dict:
-    """:func:`claim_values` at the assumptions ``a`` (an :class:`analysis.assumptions.Assumptions`)."""
-    return claim_values(**{k: a[k] for k in inspect.signature(claim_values).parameters})
+def essay_flops_per_usd(flops_id: str = "B11", usd_id: str = "B33") -> float:
+    """Essay B's rate of FLOP per dollar: one of its FLOP figures over the budget it pairs with.
+
+    The default is the $1B run (claims B11 and B33); the $100M run (B17, B70) and the
+    scale-up (B34, B36) give the same rate.
+
+    Raises
+    ------
+    ValueError
+        If an id is not a claim id of ``data/claims.csv`` with a number.
+    """
+    return essays.value(flops_id) / essays.value(usd_id)
+
+
+def essay_implied_usd_per_gpu_hour(mfu, flop_basis: str = "sparse") -> float:
+    """Price of an H100-hour at which essay B's rate holds, at utilisation ``mfu`` on ``flop_basis``.
+
+    On the sparse FP8 peak (the basis the essay's edit concedes it used) this is the price the
+    essay's own numbers imply; on the dense peak it is the price the rate would need.
+
+    Parameters
+    ----------
+    mfu : float
+        Model FLOPs utilisation, in (0, 1].
+    flop_basis : {"dense", "sparse"}
+        Peak throughput basis.
+
+    Returns
+    -------
+    float
+        USD per GPU-hour.
+    """
+    return float(hardware.implied_usd_per_gpu_hour(essay_flops_per_usd(), mfu=mfu, gpu=H100, precision="fp8",
+                                                   flop_basis=flop_basis))
+
+
+def flops_at_essay_price(usd, mfu, flop_basis: str = "dense"):
+    """FLOP that ``usd`` buys on H100s in FP8 on ``flop_basis``, at the price the essay's rate implies.
+
+    The price is :func:`essay_implied_usd_per_gpu_hour` (sparse basis) at the same ``mfu``, so the
+    utilisation cancels: on the dense basis the result is the essay's rate times ``usd`` times the
+    ratio of the dense to the sparse peak.
+
+    Parameters
+    ----------
+    usd : float or array_like
+        Budget (USD), >= 0.
+    mfu : float
+        Model FLOPs utilisation, in (0, 1].
+    flop_basis : {"dense", "sparse"}
+        Basis of the FLOPs counted.
+
+    Returns
+    -------
+    float or ndarray
+        FLOP.
+    """
+    price = essay_implied_usd_per_gpu_hour(mfu)
+    return _out(hardware.usd_to_flops(usd, usd_per_gpu_hour=price, mfu=mfu, gpu=H100, precision="fp8",
+                                      flop_basis=flop_basis))
+
+
+def _cost(a, gpu=H100) -> dict:
+    return dict(usd_per_gpu_hour=a.usd_per_gpu_hour, mfu=a.mfu, gpu=gpu, precision="fp8", flop_basis=a.flop_basis)
 
 
 def claim_data_wall_flops_for_large_budget(a) -> float:
-    """FLOPs the essay's $1B buys on H100s in FP8 (essay: 2e27 FLOP)."""
-    return _claims(a)["flops_for_large_budget"]
+    """FLOP the essay's $1B (B33) buys on H100s, dense FP8, at the essay's implied price (essay: 2e27)."""
+    return float(flops_at_essay_price(essays.value("B33"), a.mfu))
 
 
 def claim_data_wall_flops_for_small_budget(a) -> float:
-    """FLOPs the essay's $100M buys on H100s in FP8 (essay: 2e26 FLOP)."""
-    return _claims(a)["flops_for_small_budget"]
+    """FLOP the essay's $100M (B70) buys on H100s, dense FP8, at the essay's implied price (essay: 2e26)."""
+    return float(flops_at_essay_price(essays.value("B70"), a.mfu))
 
 
 def claim_data_wall_tokens_at_large_flops(a) -> float:
-    """Chinchilla-optimal tokens at 2e27 FLOP, 20 tokens per parameter (essay: 8e13 tokens)."""
-    return _claims(a)["tokens_at_large_flops"]
+    """Tokens of a 20-tokens-per-parameter run at the essay's 2e27 FLOP (B11) (essay: 80T)."""
+    return float(optimal_tokens(essays.value("B11"), scaling.TWENTY_TOKENS_PER_PARAM))
 
 
 def claim_data_wall_usd_for_scale_up(a) -> float:
-    """Dollars of H100 FP8 time for 8e28 FLOP (essay: 4e10 USD)."""
-    return _claims(a)["usd_for_scale_up"]
+    """Dollars of H100 FP8 time for the essay's 8e28 FLOP (B34) at the assumed price and MFU (essay: $40B)."""
+    return float(hardware.flops_to_usd(essays.value("B34"), **_cost(a)))
 
 
 def claim_data_wall_gigawatts_for_scale_up(a) -> float:
-    """Facility power (GW) of an 8e28-FLOP H100 run lasting ``run_days`` (essay: 6 GW)."""
-    return _claims(a)["gigawatts_for_scale_up"]
+    """Facility power (GW) of an 8e28-FLOP H100 run lasting ``a.run_days`` (essay: 6 GW)."""
+    n = hardware.gpu_count(essays.value("B34"), run_days=a.run_days, mfu=a.mfu, gpu=H100, precision="fp8",
+                           flop_basis=a.flop_basis)
+    return float(hardware.facility_watts(n, it_watts_per_gpu=a.it_watts_per_gpu, pue=a.pue)) / 1e9
 
 
 def claim_data_wall_flops_supported_by_repeated_data(a) -> float:
-    """Compute whose 20-tokens-per-parameter optimum needs 50T unique tokens x 16 epochs (essay: 8e28 FLOP)."""
-    return _claims(a)["flops_supported_by_repeated_data"]
+    """Compute whose 20-tokens-per-parameter optimum needs 50T unique tokens (B71) x 16 epochs (B68) (essay: 8e28)."""
+    return float(claim_supported(essays.value("B71"), essays.value("B68")))
 
 
 def claim_data_wall_usd_at_unique_stock(a) -> float:
     """Dollars (H100 FP8) at which a 20-tokens-per-parameter run uses up the unique stock once.
 
-    The essay expects the trend to reach the $1B runs and then stall on data (essay: about 1e9 USD).
+    The essay expects the trend to reach the $1B runs and then stall on data (essay: about $1B).
     """
-    return _claims(a)["usd_at_unique_stock"]
+    c = wall_flops(unique_stock_tokens(a.text_stock_tokens), scaling.TWENTY_TOKENS_PER_PARAM)
+    return float(hardware.flops_to_usd(c, **_cost(a)))
 
 
 def claim_data_wall_h100_fp8_sparse_pflops(a) -> float:
     """H100 SXM sparse FP8 peak, PFLOP/s (essay: 4)."""
-    return _claims(a)["h100_fp8_sparse_pflops"]
+    return hardware.peak_flops_per_second(H100, "fp8", "sparse") / 1e15
 
 
 def claim_data_wall_h100_fp8_dense_pflops(a) -> float:
     """H100 SXM dense FP8 peak, PFLOP/s (essay: 2)."""
-    return _claims(a)["h100_fp8_dense_pflops"]
+    return hardware.peak_flops_per_second(H100, "fp8", "dense") / 1e15
 
 
 def claim_data_wall_sparse_over_dense(a) -> float:
     """Ratio of the H100's sparse to dense FP8 peak (essay: 2)."""
-    return _claims(a)["sparse_over_dense"]
+    return hardware.peak_flops_per_second(H100, "fp8", "sparse") / hardware.peak_flops_per_second(H100, "fp8", "dense")
 
 
 def claim_data_wall_gb200_fp8_dense_pflops(a) -> float:
     """GB200 (NVL72, per GPU) dense FP8 peak, PFLOP/s (essay: 5 for 'a Blackwell GPU')."""
-    return _claims(a)["gb200_fp8_dense_pflops"]
+    return hardware.peak_flops_per_second("GB200 NVL72", "fp8", "dense") / 1e15
 
 
 def claim_data_wall_hgx_b200_fp8_dense_pflops(a) -> float:
     """HGX B200 (per GPU) dense FP8 peak, PFLOP/s (essay: 5 for 'a Blackwell GPU')."""
-    return _claims(a)["hgx_b200_fp8_dense_pflops"]
+    return hardware.peak_flops_per_second("HGX B200", "fp8", "dense") / 1e15
 
 
 def claim_data_wall_gb200_over_h100_tdp(a) -> float:
     """GB200 per-GPU TDP over H100 SXM TDP (essay: power per GPU 'similar', read as 1)."""
-    return _claims(a)["gb200_over_h100_tdp"]
-
-
-# ----------------------------------------------------------------------------------------------
-# The chapter's numbers
-# ----------------------------------------------------------------------------------------------
-
-#: How each number of :func:`chapter_numbers` responds to the price and the MFU (for the tests
-#: and the reader): ``usd`` is proportional to price / MFU; ``per_usd`` to MFU / price;
-#: ``implied_price`` to MFU; ``implied_mfu`` to price; ``per_mfu`` (GPUs, power, run days) to
-#: 1 / MFU; ``usd_mc`` (Monte Carlo dollars) to price and falls with MFU; ``mixed`` moves with
-#: price and MFU but not in proportion; ``input`` is an assumption itself; ``fixed`` depends on
-#: neither; ``label`` is text.
-NUMBER_KINDS = ("usd", "per_usd", "implied_price", "implied_mfu", "per_mfu", "usd_mc", "mixed", "input", "fixed",
-                "label")
-
-
-def chapter_numbers(*, usd_per_gpu_hour, mfu, gpu, precision, flop_basis, run_days, it_watts_per_gpu, pue,
-                    text_stock_tokens, max_epochs, overtrain_factor, mc_price_factor, mc_mfu_halfwidth, seed,
-                    mc_draws) -> dict:
-    """Every number the data-wall chapter puts in its prose, from the given assumptions.
-
-    The chapter glues each entry as ``dw_<key>``. The essay's H100 claims are priced on the
-    H100 SXM in FP8 on both bases; the wall and the Monte Carlo use ``gpu``, ``precision`` and
-    ``flop_basis``.
-
-    Parameters
-    ----------
-    usd_per_gpu_hour, mfu, gpu, precision, flop_basis, run_days, it_watts_per_gpu, pue,
-    text_stock_tokens, max_epochs, overtrain_factor, mc_price_factor, mc_mfu_halfwidth, seed, mc_draws
-        The assumptions of ``data/assumptions.toml`` (or papermill overrides).
-
-    Returns
-    -------
-    dict
-        ``{key: (value, kind)}`` with ``kind`` one of :data:`NUMBER_KINDS`.
-    """
-    out: dict = {}
-
-    def put(key, value, kind):
-        out[key] = (value if kind == "label" else float(value), kind)
-
-    h100 = "H100 SXM"
-    cost = dict(usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis)
-
-    # 1. What a dollar buys ---------------------------------------------------------------------
-    for claim in ("budget_usd_large", "budget_usd_small", "usd_scale_up", "flops_large", "flops_small",
-                  "tokens_large", "flops_scale_up", "watts_scale_up", "unique_tokens_scale_up",
-                  "epochs_scale_up", "h100_fp8_sparse_pflops", "h100_fp8_dense_pflops", "sparse_over_dense",
-                  "blackwell_fp8_dense_pflops"):
-        put(f"essay_{claim}", essay(claim), "fixed")
-    essay_rate = essay("flops_large") / essay("budget_usd_large")
-    put("essay_flops_per_usd", essay_rate, "fixed")
-    put("essay_flops_per_usd_small", essay("flops_small") / essay("budget_usd_small"), "fixed")
-    put("essay_flops_per_usd_scale_up", essay("flops_scale_up") / essay("usd_scale_up"), "fixed")
-    for basis in hardware.FLOP_BASES:
-        kw = dict(mfu=mfu, gpu=h100, precision="fp8", flop_basis=basis)
-        put(f"h100_{basis}_pflops", hardware.peak_flops_per_second(h100, "fp8", basis) / 1e15, "fixed")
-        put(f"implied_price_{basis}", hardware.implied_usd_per_gpu_hour(essay_rate, **kw), "implied_price")
-        put(f"implied_mfu_{basis}", hardware.implied_mfu(essay_rate, usd_per_gpu_hour=usd_per_gpu_hour, gpu=h100,
-                                                         precision="fp8", flop_basis=basis), "implied_mfu")
-        rate = hardware.flops_per_usd(usd_per_gpu_hour=usd_per_gpu_hour, **kw)
-        put(f"flops_per_usd_{basis}", rate, "per_usd")
-        for claim in ("budget_usd_large", "budget_usd_small", "usd_scale_up"):
-            put(f"flops_{claim}_{basis}", essay(claim) * rate, "per_usd")
-        put(f"usd_flops_scale_up_{basis}", essay("flops_scale_up") / rate, "usd")
-        put(f"ratio_flops_large_{basis}", essay("flops_large") / (essay("budget_usd_large") * rate), "usd")
-    for g in ("GB200 NVL72", "HGX B200"):
-        key = "gb200" if g.startswith("GB200") else "b200"
-        dense = hardware.peak_flops_per_second(g, "fp8", "dense")
-        put(f"{key}_dense_pflops", dense / 1e15, "fixed")
-        put(f"{key}_dense_over_h100_sparse", dense / hardware.peak_flops_per_second(h100, "fp8", "sparse"), "fixed")
-        put(f"{key}_tdp_watts", hardware.gpu_spec(g)["tdp_watts"], "fixed")
-        put(f"{key}_tdp_over_h100", hardware.gpu_spec(g)["tdp_watts"] / hardware.gpu_spec(h100)["tdp_watts"],
-            "fixed")
-        put(f"{key}_implied_price", hardware.implied_usd_per_gpu_hour(essay_rate, mfu=mfu, gpu=g, precision="fp8",
-                                                                      flop_basis="dense"), "implied_price")
-        put(f"{key}_flops_per_watt_over_h100_sparse",
-            (dense / hardware.gpu_spec(g)["tdp_watts"])
-            / (hardware.peak_flops_per_second(h100, "fp8", "sparse") / hardware.gpu_spec(h100)["tdp_watts"]),
-            "fixed")
-    put("h100_tdp_watts", hardware.gpu_spec(h100)["tdp_watts"], "fixed")
-
-    # 2. What a budget needs --------------------------------------------------------------------
-    laws = fits()
-    tokens_at_large = {k: float(law.compute_optimal(essay("flops_large"))[1]) for k, law in laws.items()}
-    lo_key, hi_key = min(tokens_at_large, key=tokens_at_large.get), max(tokens_at_large, key=tokens_at_large.get)
-    put("n_fits", len(laws), "fixed")
-    put("tokens_large_min", tokens_at_large[lo_key], "fixed")
-    put("tokens_large_min_fit", laws[lo_key].name, "label")
-    put("tokens_large_max", tokens_at_large[hi_key], "fixed")
-    put("tokens_large_max_fit", laws[hi_key].name, "label")
-    put("tokens_large_twenty", tokens_at_large["twenty"], "fixed")
-    put("tokens_large_spread", tokens_at_large[hi_key] / tokens_at_large[lo_key], "fixed")
-    put("tokens_large_twenty_dev", essay("tokens_large") / tokens_at_large["twenty"] - 1, "fixed")
-    unique = unique_stock_tokens(text_stock_tokens)
-    stock = text_stock()
-    eff = stock.loc["Effective stock"]
-    scale = text_stock_tokens / eff["tokens"]
-    put("stock_effective", text_stock_tokens, "input")
-    put("stock_effective_low", eff["tokens_low"] * scale, "fixed")
-    put("stock_effective_high", eff["tokens_high"] * scale, "fixed")
-    put("stock_unique", unique, "fixed")
-    put("stock_unique_low", unique_stock_tokens(eff["tokens_low"] * scale), "fixed")
-    put("stock_unique_high", unique_stock_tokens(eff["tokens_high"] * scale), "fixed")
-    put("stock_published_effective", eff["tokens"], "fixed")
-    put("stock_interval", eff["interval"].replace(" CI", " interval"), "label")
-    put("stock_raw_interval", stock.loc["Indexed web", "interval"].replace(" CI", " interval"), "label")
-    put("stock_common_crawl", stock.loc["Common Crawl", "tokens"], "fixed")
-    put("stock_indexed_web", stock.loc["Indexed web", "tokens"], "fixed")
-    put("epoch_multiplier", trend("epoch_multiplier"), "fixed")
-    put("n_fits_above_unique", sum(v > unique for v in tokens_at_large.values()), "fixed")
-    put("n_fits_above_effective", sum(v > text_stock_tokens for v in tokens_at_large.values()), "fixed")
-
-    # 3. When the wall binds --------------------------------------------------------------------
-    wt = wall_table(text_stock_tokens=text_stock_tokens, max_epochs=max_epochs, overtrain_factor=overtrain_factor,
-                    **cost)
-    for r in ("unique", "effective", "repeated", "overtrained"):
-        put(f"wall_flops_{r}_min", wt[f"flops_{r}"].min(), "fixed")
-        put(f"wall_flops_{r}_max", wt[f"flops_{r}"].max(), "fixed")
-        put(f"wall_usd_{r}_min", wt[f"usd_{r}"].min(), "usd")
-        put(f"wall_usd_{r}_max", wt[f"usd_{r}"].max(), "usd")
-        put(f"wall_flops_{r}_twenty", wt.loc["twenty", f"flops_{r}"], "fixed")
-        put(f"wall_usd_{r}_twenty", wt.loc["twenty", f"usd_{r}"], "usd")
-    put("wall_tokens_repeated", wt["tokens_repeated"].iloc[0], "fixed")
-    put("repeated_multiplier", usable_tokens(1.0, max_epochs), "fixed")
-    put("max_epochs", max_epochs, "input")
-    put("overtrain_factor", overtrain_factor, "input")
-    put("wall_fit_flops_ratio", wt["flops_effective"].max() / wt["flops_effective"].min(), "fixed")
-    put("wall_flops_min_fit", wt.loc[wt["flops_effective"].idxmin(), "name"], "label")
-    put("wall_flops_max_fit", wt.loc[wt["flops_effective"].idxmax(), "name"], "label")
-    # Villalobos et al.'s own numbers, and ours from their stock at exhaustion.
-    stock_at_exhaustion = stock.loc["Effective stock at exhaustion", "tokens"]
-    put("villalobos_tokens_at_exhaustion", stock_at_exhaustion, "fixed")
-    put("villalobos_flops_at_exhaustion", trend("exhaustion_compute_flop"), "fixed")
-    put("twenty_flops_at_villalobos_exhaustion", wall_flops(stock_at_exhaustion, scaling.TWENTY_TOKENS_PER_PARAM),
-        "fixed")
-    put("villalobos_exhaustion_year", trend("exhaustion_year"), "fixed")
-    put("villalobos_exhaustion_year_low", trend("exhaustion_year", "low"), "fixed")
-    put("villalobos_exhaustion_year_high", trend("exhaustion_year", "high"), "fixed")
-    put("villalobos_growth", trend("dataset_growth_oom_per_year"), "fixed")
-    put("villalobos_growth_factor", 10 ** trend("dataset_growth_oom_per_year"), "fixed")
-    put("villalobos_largest_dataset", trend("largest_dataset_tokens"), "fixed")
-    put("villalobos_largest_dataset_year", trend("largest_dataset_year"), "fixed")
-    put("year_effective_stock", dataset_year(text_stock_tokens), "fixed")
-
-    mc = dict(text_stock_tokens=text_stock_tokens, usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu,
-              mc_price_factor=mc_price_factor, mc_mfu_halfwidth=mc_mfu_halfwidth, max_epochs=max_epochs, gpu=gpu,
-              precision=precision, flop_basis=flop_basis)
-    draws = monte_carlo(n_draws=mc_draws, seed=seed, **mc)
-    summ = summarise(draws)
-    for p in (f"p{q:g}" for q in MC_PERCENTILES):
-        put(f"mc_flops_{p}", summ.loc["flops_wall", p], "fixed")
-        put(f"mc_usd_{p}", summ.loc["usd_wall", p], "usd_mc")
-        put(f"mc_year_{p}", summ.loc["year_wall", p], "fixed")
-    put("mc_draws", mc_draws, "input")
-    put("mc_interval", (MC_PERCENTILES[-1] - MC_PERCENTILES[0]) / 100, "fixed")
-    put("mc_price_factor", mc_price_factor, "input")
-    put("growth_interval", _trends().loc["dataset_growth_oom_per_year", "interval"], "label")
-    put("mc_share_below_large_budget", float(np.mean(draws["usd_wall"] < essay("budget_usd_large"))), "mixed")
-    put("mc_share_below_scale_up", float(np.mean(draws["flops_wall"] < essay("flops_scale_up"))), "fixed")
-    sens = sensitivity(output="usd_wall", **mc)
-    put("sens_top_input", sens.index[0], "label")
-    put("sens_top_swing", 10 ** sens["swing"].iloc[0], "fixed")
-    put("sens_second_input", sens.index[1], "label")
-    put("sens_second_swing", 10 ** sens["swing"].iloc[1], "fixed")
-    put("sens_price_swing", 10 ** sens.loc["price", "swing"], "fixed")
-    put("sens_mfu_swing", 10 ** sens.loc["MFU", "swing"], "mixed")
-    put("sens_baseline_fit", sens["baseline_fit"].iloc[0], "label")
-
-    # 4. Energy ---------------------------------------------------------------------------------
-    c_up = essay("flops_scale_up")
-    for basis in hardware.FLOP_BASES:
-        kw = dict(mfu=mfu, gpu=h100, precision="fp8", flop_basis=basis)
-        run = hardware.training_run(c_up, usd_per_gpu_hour=usd_per_gpu_hour, run_days=run_days,
-                                    it_watts_per_gpu=it_watts_per_gpu, pue=pue, **kw)
-        put(f"scale_up_gpu_hours_{basis}", run["gpu_hours"], "per_mfu")
-        put(f"scale_up_gpus_{basis}", run["n_gpus"], "per_mfu")
-        put(f"scale_up_gw_{basis}", run["facility_watts"] / 1e9, "per_mfu")
-        put(f"scale_up_twh_{basis}", run["energy_twh"], "per_mfu")
-        put(f"scale_up_usd_{basis}", run["usd"], "usd")
-        n_at_essay_power = essay("watts_scale_up") / (it_watts_per_gpu * pue)
-        put(f"scale_up_days_at_essay_power_{basis}",
-            hardware.run_days_for(c_up, n_gpus=n_at_essay_power, **kw), "per_mfu")
-    put("gpus_at_essay_power", essay("watts_scale_up") / (it_watts_per_gpu * pue), "fixed")
-    put("run_days", run_days, "input")
-    put("it_watts_per_gpu", it_watts_per_gpu, "input")
-    put("pue", pue, "input")
-    put("usd_per_gpu_hour", usd_per_gpu_hour, "input")
-    put("mfu", mfu, "input")
-    put("scale_up_supported_twenty", claim_supported(essay("unique_tokens_scale_up"), essay("epochs_scale_up")),
-        "fixed")
-    put("tokens_per_param", trend("tokens_per_param"), "fixed")
-
-    # 5. Claims (their verdicts come from the ledger, by claim id) ---------------------------------
-    claims = claim_table(claim_values(usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu, flop_basis=flop_basis,
-                                      run_days=run_days, it_watts_per_gpu=it_watts_per_gpu, pue=pue,
-                                      text_stock_tokens=text_stock_tokens))
-    kinds = {"flops_for_large_budget": "per_usd", "flops_for_small_budget": "per_usd", "usd_at_unique_stock": "usd",
-             "usd_for_scale_up": "usd", "gigawatts_for_scale_up": "per_mfu"}
-    for name, row in claims.iterrows():
-        put(f"claim_{name}", row["recomputed"], kinds.get(name, "fixed"))
-        put(f"claim_{name}_essay", row["essay"], "fixed")
-        put(f"claim_{name}_ratio", row["essay_over_recomputed"],
-            {"per_usd": "usd", "usd": "per_usd", "per_mfu": "mixed"}.get(kinds.get(name), "fixed"))
-    return out
-
-
-def claim_supported(unique_tokens, epochs):
-    """Compute whose 20-tokens-per-parameter optimum needs ``unique_tokens`` seen ``epochs`` times."""
-    return wall_flops(usable_tokens(unique_tokens, epochs), scaling.TWENTY_TOKENS_PER_PARAM)
+    return float(hardware.gpu_spec("GB200 NVL72")["tdp_watts"] / hardware.gpu_spec(H100)["tdp_watts"])

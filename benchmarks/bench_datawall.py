@@ -1,4 +1,4 @@
-"""Timings of the data-wall Monte Carlo and the chapter's numbers (prints; not a test).
+"""Timings of the data-wall Monte Carlo, wall table, sensitivity and claims (prints; not a test).
 
     .venv/bin/python benchmarks/bench_datawall.py
 
@@ -30,10 +30,13 @@ def main() -> None:
     for n in (10_000, 100_000, 1_000_000):
         t = _best_of(lambda n=n: datawall.monte_carlo(n_draws=n, seed=table["seed"], **mc))
         print(f"monte_carlo      n_draws={n:>9,d}  {t * 1e3:8.1f} ms (best of 5)")
-    kw = {k: table[k].value for k in inspect.signature(datawall.chapter_numbers).parameters}
-    t = _best_of(lambda: datawall.chapter_numbers(**kw), repeat=3)
-    print(f"chapter_numbers  mc_draws={kw['mc_draws']:>8,d}  {t * 1e3:8.1f} ms (best of 3)")
-    sens = {k: table[k].value for k in inspect.signature(datawall.sensitivity).parameters if k in table}
+    kw = {k: table[k] for k in inspect.signature(datawall.wall_table).parameters}
+    t = _best_of(lambda: datawall.wall_table(**kw))
+    print(f"wall_table                           {t * 1e3:8.1f} ms (best of 5)")
+    claims = [getattr(datawall, n) for n in datawall.__all__ if n.startswith("claim_data_wall_")]
+    t = _best_of(lambda: [c(table) for c in claims])
+    print(f"{len(claims)} claim functions                   {t * 1e3:8.1f} ms (best of 5)")
+    sens = {k: table[k] for k in inspect.signature(datawall.sensitivity).parameters if k in table}
     t = _best_of(lambda: datawall.sensitivity(**sens))
     print(f"sensitivity                          {t * 1e3:8.1f} ms (best of 5)")
 

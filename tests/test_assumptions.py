@@ -179,19 +179,21 @@ def test_eight_significant_digits_reach_claims_and_ledger_unchanged(tmp_path, mo
     ns = {"text_stock_tokens": a.text_stock_tokens}
     assert assumptions.current(ns, path).text_stock_tokens == exact
     assert assumptions.load().replace(text_stock_tokens=exact).text_stock_tokens == exact
-    # the value reaches a claim function unchanged: the claim equals the helper called with it
-    expected = datawall.claim_values(**{k: a[k] for k in ("usd_per_gpu_hour", "mfu", "flop_basis", "run_days",
-                                                          "it_watts_per_gpu", "pue")},
-                                     text_stock_tokens=exact)["usd_at_unique_stock"]
+    # the value reaches a claim function unchanged: the claim equals the helpers called with it
+    from analysis import hardware, scaling
+
+    wall = datawall.wall_flops(datawall.unique_stock_tokens(exact), scaling.TWENTY_TOKENS_PER_PARAM)
+    expected = hardware.flops_to_usd(wall, usd_per_gpu_hour=a.usd_per_gpu_hour, mfu=a.mfu, gpu=datawall.H100,
+                                     precision="fp8", flop_basis=a.flop_basis)
     assert datawall.claim_data_wall_usd_at_unique_stock(a) == expected
-    seen, real = [], datawall.claim_values
+    seen, real = [], datawall.unique_stock_tokens
 
     @functools.wraps(real)
-    def spy(**kw):
-        seen.append(kw["text_stock_tokens"])
-        return real(**kw)
+    def spy(x):
+        seen.append(x)
+        return real(x)
 
-    monkeypatch.setattr(datawall, "claim_values", spy)
+    monkeypatch.setattr(datawall, "unique_stock_tokens", spy)
     assert ledger.recompute("datawall:claim_data_wall_usd_at_unique_stock", a) == expected
     assert seen == [exact] and type(seen[0]) is float
 

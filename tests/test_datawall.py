@@ -161,45 +161,6 @@ def test_sensitivity_names_every_input_and_brackets_the_baseline():
     assert 10 ** s.loc["price", "swing"] == pytest.approx(2.25)
 
 
-# --- the chapter's numbers follow the price and the MFU -----------------------------------------
-
-
-def _numbers(**override):
-    kw = _assumed(datawall.chapter_numbers)
-    kw.update(override)
-    kw["mc_draws"] = 5000
-    return datawall.chapter_numbers(**kw)
-
-
-def test_chapter_numbers_move_with_price_and_mfu():
-    base = _numbers(usd_per_gpu_hour=2.0, mfu=0.4)
-    price = _numbers(usd_per_gpu_hour=3.0, mfu=0.4)
-    util = _numbers(usd_per_gpu_hour=2.0, mfu=0.5)
-    factors_price = {"usd": 1.5, "per_usd": 1 / 1.5, "implied_price": 1.0, "implied_mfu": 1.5, "per_mfu": 1.0,
-                     "usd_mc": 1.5, "fixed": 1.0}
-    factors_mfu = {"usd": 0.8, "per_usd": 1.25, "implied_price": 1.25, "implied_mfu": 1.0, "per_mfu": 0.8,
-                   "fixed": 1.0}
-    kinds_seen = set()
-    for key, (value, kind) in base.items():
-        assert kind in datawall.NUMBER_KINDS
-        kinds_seen.add(kind)
-        if kind in factors_price:
-            assert price[key][0] == pytest.approx(value * factors_price[kind], rel=1e-9), key
-        if kind in factors_mfu:
-            assert util[key][0] == pytest.approx(value * factors_mfu[kind], rel=1e-9), key
-        if kind == "usd_mc":
-            assert util[key][0] < value, key
-    assert {"usd", "per_usd", "per_mfu", "usd_mc"} <= kinds_seen
-    assert base["mfu"][0] == 0.4 and util["mfu"][0] == 0.5
-
-
-def test_every_dollar_number_moves_with_the_price():
-    base, price = _numbers(usd_per_gpu_hour=2.0), _numbers(usd_per_gpu_hour=4.0)
-    moved = [k for k, (v, kind) in base.items() if kind in ("usd", "usd_mc", "per_usd") and price[k][0] != v]
-    dollars = [k for k, (_, kind) in base.items() if kind in ("usd", "usd_mc", "per_usd")]
-    assert moved == dollars and len(dollars) > 20
-
-
 # --- claims ---------------------------------------------------------------------------------------
 
 
@@ -234,7 +195,9 @@ def test_tokens_claim_is_the_twenty_rule_at_2e27():
     (lambda: datawall.usable_tokens(1e13, 0.5), "epochs"),
     (lambda: datawall.unique_stock_tokens(-3e14), "effective_stock_tokens"),
     (lambda: datawall.dataset_year(1e14, growth_oom_per_year=0.0), "growth_oom_per_year"),
-    (lambda: datawall.essay("not_a_claim"), "claim"),
+    (lambda: datawall.essay_implied_usd_per_gpu_hour(0.0), "mfu"),
+    (lambda: datawall.essay_implied_usd_per_gpu_hour(0.4, "half"), "flop_basis"),
+    (lambda: datawall.essay_flops_per_usd("B99", "B33"), "B99"),
     (lambda: datawall.trend("exhaustion_year", "median"), "field"),
     (lambda: datawall.monte_carlo(n_draws=0, seed=1, **MC), "n_draws"),
     (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "mfu": 1.7}), "mfu"),
@@ -248,32 +211,46 @@ def test_bad_input_is_rejected_by_name(call, name):
         call()
 
 
-# --- the chapter's prose is glued from chapter_numbers -------------------------------------------
+# --- B11/B17: the essay's rate, its implied price, and the dense basis ---------------------------
 
 
-def test_every_glued_number_in_the_chapter_comes_from_chapter_numbers():
-    import re
-
-    import nbformat
-
-    nb = nbformat.read(assumptions.ASSUMPTIONS_FILE.parent.parent / "book" / "data_wall.ipynb", as_version=4)
-    params_cell = next(c for c in nb.cells if c.cell_type == "code")
-    assert "parameters" in params_cell.metadata["tags"]
-    names = {m[1] for line in params_cell.source.splitlines() if (m := re.match(r"(\w+) = A\.\1\b", line))}
-    assert names == set(inspect.signature(datawall.chapter_numbers).parameters)
-    keys = set(_numbers())
-    glued = set()
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            glued |= set(re.findall(r"\{glue:text\}`dw_(\w+?)(?:_e|_bn|_tn|_mn)?(?::[^`]*)?`", cell.source))
-    assert glued, "the chapter glues no numbers"
-    # verdict words and the rule's bounds are glued from the claims ledger, not from chapter_numbers
-    from_ledger = {f"claim_{c['name']}_verdict" for c in datawall.CLAIMS} | {"verdict_tolerance", "verdict_factor"}
-    assert glued - from_ledger <= keys, sorted(glued - from_ledger - keys)
+def test_essay_rate_is_the_same_for_its_three_budgets():
+    # 2e27 FLOP / $1B, 2e26 / $100M and 8e28 / $40B are all 2e18 FLOP per dollar
+    rates = [datawall.essay_flops_per_usd(f, u) for f, u in (("B11", "B33"), ("B17", "B70"), ("B34", "B36"))]
+    assert rates == pytest.approx([2e18] * 3, rel=1e-12)
 
 
-def test_claim_functions_agree_with_the_chapter_numbers_at_the_file_assumptions():
-    numbers = _numbers()
-    for c in datawall.CLAIMS:
-        func = getattr(datawall, f"claim_data_wall_{c['name']}")
-        assert func(A) == pytest.approx(numbers[f"claim_{c['name']}"][0], rel=1e-12), c["name"]
+def test_implied_price_by_hand():
+    # sparse peak 3958 TFLOP/s x 0.4 x 3600 s / 2e18 FLOP per dollar = $2.85 per GPU-hour
+    assert datawall.essay_implied_usd_per_gpu_hour(0.4) == pytest.approx(3958e12 * 0.4 * 3600 / 2e18, rel=1e-12)
+    assert datawall.essay_implied_usd_per_gpu_hour(0.4) == pytest.approx(2.85, abs=0.005)
+    assert datawall.essay_implied_usd_per_gpu_hour(0.4, "dense") == pytest.approx(1979e12 * 0.4 * 3600 / 2e18)
+
+
+@given(mfu=st.floats(0.05, 1.0), usd=st.floats(1e6, 1e11))
+@settings(max_examples=40, deadline=None)
+def test_dense_flops_at_the_essays_price_are_half_its_rate_whatever_the_mfu(mfu, usd):
+    # at the price implied on the sparse peak, the dense peak buys dense/sparse = 1979/3958 of the essay's rate
+    assert datawall.flops_at_essay_price(usd, mfu) == pytest.approx(usd * 2e18 * 1979 / 3958, rel=1e-9)
+    assert datawall.flops_at_essay_price(usd, mfu, "sparse") == pytest.approx(usd * 2e18, rel=1e-9)
+
+
+def test_budget_claims_are_judged_on_the_dense_basis_at_the_essays_price():
+    a = A.replace(usd_per_gpu_hour=5.0, flop_basis="sparse")  # neither the price nor the basis assumption enters
+    assert datawall.claim_data_wall_flops_for_large_budget(a) == pytest.approx(1e27, rel=1e-12)
+    assert datawall.claim_data_wall_flops_for_small_budget(a) == pytest.approx(1e26, rel=1e-12)
+
+
+def test_power_claim_scales_inversely_with_run_length():
+    p120 = datawall.claim_data_wall_gigawatts_for_scale_up(A.replace(run_days=120.0))
+    p240 = datawall.claim_data_wall_gigawatts_for_scale_up(A.replace(run_days=240.0))
+    assert p240 == pytest.approx(p120 / 2, rel=1e-12)
+    # by hand: 8e28 / (1979e12 x 0.4 x 86400 x 120) GPUs x 1200 W x 1.2
+    a = A.replace(run_days=120.0, mfu=0.4, flop_basis="dense", it_watts_per_gpu=1200.0, pue=1.2)
+    n = 8e28 / (1979e12 * 0.4 * 86400 * 120)
+    assert datawall.claim_data_wall_gigawatts_for_scale_up(a) == pytest.approx(n * 1200 * 1.2 / 1e9, rel=1e-9)
+
+
+def test_no_chapter_formatting_helpers_remain():
+    for name in ("chapter_numbers", "CLAIMS", "claim_values", "claim_table", "NUMBER_KINDS", "essay"):
+        assert not hasattr(datawall, name), name
