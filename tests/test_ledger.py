@@ -163,6 +163,7 @@ ALSO_PUBLISHED = {
     "B55": "Chinchilla: isoFLOP runs up to 3e21 FLOP (llama3_scaling, chinchilla_fit_ranges)",
     "B62": "5.0e7 is the size of the N=4 model of the Transformer paper's Table 3 (transformer_2017)",
     "B64": "same as B62",
+    "B70": "1e8 is Sevilla et al.'s median of H100-equivalents for training by 2030 (forecast_sevilla_inputs)",
 }
 
 
