@@ -72,11 +72,15 @@ _TERA = 1e12
 
 @lru_cache(maxsize=1)
 def _catalogue() -> pd.DataFrame:
-    return datasets.load("gpus").set_index("gpu")
+    cat = datasets.load("gpus").set_index("gpu")
+    return cat[cat["kind"] == "datacenter"]
 
 
 def gpu_catalogue() -> pd.DataFrame:
-    """The GPU catalogue ``data/gpus.csv`` (checked against its sidecar), indexed by GPU name.
+    """The datacenter GPUs of the accelerator catalogue ``data/gpus.csv``, indexed by GPU name.
+
+    The catalogue's laptop chips (``kind == "laptop"``, no Tensor Core figures) are left out;
+    read them with ``datasets.load("gpus")``.
 
     Returns
     -------

@@ -678,9 +678,9 @@ def points_per_decade(score_low, score_high, compute_ratio):
 def _chip_bandwidth(chip):
     from analysis import datasets
 
-    chips = datasets.load("chips")
-    _validate.one_of("chip", chip, list(chips["chip"]))
-    return float(chips.loc[chips["chip"] == chip, "memory_bandwidth_gb_per_s"].iloc[0]) * 1e9
+    chips = datasets.load("gpus")
+    _validate.one_of("chip", chip, list(chips["gpu"]))
+    return float(chips.loc[chips["gpu"] == chip, "memory_bandwidth_gb_per_s"].iloc[0]) * 1e9
 
 
 def _q4_bound(chip, bits, model="Llama 3 8B"):

@@ -93,9 +93,8 @@ def _out(x):
 # ------------------------------------------------------------------------------------------
 
 _SCALARS = (
-    "prose_alpha", "prose_coef", "legend_alpha", "legend_coef", "extrapolated_params",
-    "extrapolated_tokens", "extrapolation_flops", "flagship_flops", "flagship_params",
-    "flagship_tokens", "fit_min_flops", "fit_max_flops", "min_params", "max_params",
+    "extrapolated_params", "extrapolated_tokens", "extrapolation_flops", "flagship_flops",
+    "flagship_params", "flagship_tokens",
 )
 
 
@@ -114,18 +113,30 @@ def _published_cached(mtime_ns: int) -> tuple:
     if budgets.size < 2:
         raise datasets.DataFileError("data/llama3_scaling.csv: needs at least two figure2_budget rows")
     out["figure2_budgets"] = budgets
+    # The allocation constants and the range of the runs have their own homes
+    # (data/parametric_fits.csv through analysis.scaling, data/chinchilla_fit_ranges.csv).
+    for which in ("prose", "legend"):
+        law = ALLOCATIONS[f"llama3_{which}"]
+        out[f"{which}_alpha"], out[f"{which}_coef"] = law.b, law.tokens_coef
+    rng = datasets.load("chinchilla_fit_ranges").set_index("dataset").loc["llama3_isoflop"]
+    for key, col in (("fit_min_flops", "flops_min"), ("fit_max_flops", "flops_max"),
+                     ("min_params", "params_min"), ("max_params", "params_max")):
+        out[key] = float(rng[col])
     return tuple(out.items())
 
 
 def published() -> dict:
-    """The Llama 3 report's scaling numbers, from ``data/llama3_scaling.csv``.
+    """The Llama 3 report's scaling numbers, from ``data/llama3_scaling.csv`` and their homes.
 
     Returns
     -------
     dict
-        Floats keyed by the CSV's ``name`` column (``prose_alpha``, ``legend_coef``,
-        ``extrapolated_tokens``, ``fit_max_flops``, ``min_params``, ...) and
-        ``figure2_budgets``, the ten isoFLOP budgets of Figure 2 (FLOP, ascending ndarray).
+        Floats keyed by the CSV's ``name`` column (``extrapolated_tokens``, ``flagship_params``,
+        ...); ``figure2_budgets``, the ten isoFLOP budgets of Figure 2 (FLOP, ascending
+        ndarray); ``prose_alpha``, ``prose_coef``, ``legend_alpha``, ``legend_coef`` from
+        :data:`analysis.scaling.ALLOCATIONS` (``data/parametric_fits.csv``); and
+        ``fit_min_flops``, ``fit_max_flops``, ``min_params``, ``max_params`` from the
+        ``llama3_isoflop`` row of ``data/chinchilla_fit_ranges.csv``.
 
     References
     ----------

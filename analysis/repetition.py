@@ -11,8 +11,9 @@ parameters in excess of the compute-optimal size for the unique data (``R_N*``).
 is Chinchilla's ``E + A / N'^alpha + B / D'^beta`` with ``N', D'`` in place of ``N, D``.
 
 The constants are those published in the authors' repository (huggingface/datablations,
-README "Parametric Fit"; also ``data/muennighoff_fit.csv``). They were fitted on C4 with models
-up to about 9B parameters and 900B tokens; everything beyond that is extrapolation.
+README "Parametric Fit"), read from ``data/parametric_fits.csv`` (row ``muennighoff``). They
+were fitted on C4 with models up to about 9B parameters and 900B tokens; everything beyond that
+is extrapolation.
 
 References
 ----------
@@ -24,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import _validate
-from analysis.scaling import FLOPS_PER_PARAM_TOKEN
+from analysis.scaling import FLOPS_PER_PARAM_TOKEN, published_constants
 
 __all__ = [
     "LOG_A",
@@ -61,16 +62,16 @@ __all__ = [
 ]
 
 # Fitted C4 coefficients, as printed in the authors' README (huggingface/datablations,
-# "Parametric Fit", commit 0c76502267929830725f1de47a1b7b02bec78af4). A, B and E are stored as
-# logs there; the exponents are tied (alpha = beta). Mirrored in data/muennighoff_fit.csv and
-# checked against it in tests/test_repetition.py.
-LOG_A = 6.255414
-LOG_B = 7.3049974
-LOG_E = 0.6254804
-ALPHA = 0.3526596
-BETA = 0.3526596
-R_D_STAR = 15.387756
-R_N_STAR = 5.309743
+# "Parametric Fit"), read from their one home, the "muennighoff" row of data/parametric_fits.csv.
+# A, B and E are stored as logs there; the exponents are tied (alpha = beta).
+_FIT = published_constants("muennighoff")
+LOG_A = _FIT["log_A"]
+LOG_B = _FIT["log_B"]
+LOG_E = _FIT["log_E"]
+ALPHA = _FIT["alpha"]
+BETA = _FIT["beta"]
+R_D_STAR = _FIT["rd_star"]
+R_N_STAR = _FIT["rn_star"]
 
 A = float(np.exp(LOG_A))
 B = float(np.exp(LOG_B))

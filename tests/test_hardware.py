@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import assumptions, hardware
+from analysis import assumptions, datasets, hardware
 
 H100 = "H100 SXM"
 
@@ -41,6 +41,20 @@ def test_dense_columns_are_half_the_sparse_ones():
     cat = hardware.gpu_catalogue()
     for p in hardware.PRECISIONS:
         np.testing.assert_allclose(cat[f"tflops_{p}_dense"], cat[f"tflops_{p}_sparse"] / 2)
+
+
+def test_laptop_chips_are_in_the_catalogue_but_not_training_gpus():
+    # One accelerator catalogue: Apple's figures (up to 200 and 400 GB/s, 32 and 64 GB for the
+    # M1 Pro and M1 Max; 128-bit LPDDR4X-4266 = 4266e6 x 16 bytes for the M1) sit next to the
+    # GPUs, but only rows with Tensor Core peaks can be priced as a training GPU.
+    rows = datasets.load("gpus").set_index("gpu")
+    assert rows.loc["Apple M1 Pro", ["memory_bandwidth_gb_per_s", "memory_gb"]].tolist() == [200, 32]
+    assert rows.loc["Apple M1 Max", ["memory_bandwidth_gb_per_s", "memory_gb"]].tolist() == [400, 64]
+    assert rows.loc["Apple M1", "memory_bandwidth_gb_per_s"] == pytest.approx(4266e6 * 16 / 1e9, abs=0.02)
+    assert rows.loc["H100 SXM", "memory_bandwidth_gb_per_s"] == 3350  # NVIDIA: 3.35 TB/s
+    assert "Apple M1" not in hardware.gpu_names()
+    with pytest.raises(ValueError, match="gpu='Apple M1'"):
+        hardware.peak_flops_per_second("Apple M1", "bf16", "dense")
 
 
 def test_blackwell_rows_match_the_system_totals():

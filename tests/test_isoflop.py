@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import assumptions, datasets, isoflop
-from analysis.scaling import ALLOCATIONS, PARAMETRIC_FITS
+from analysis.scaling import PARAMETRIC_FITS
 
 A = assumptions.load()  # the file's assumptions, for the claim functions
 
@@ -49,14 +49,6 @@ def test_data_file_has_a_source_for_every_row():
     assert (df["locator"].str.len() > 0).all()
     assert df.attrs["meta"].sources[0].key == "llama3herd2024"
 
-
-def test_scaling_module_llama3_instances_match_the_data_file():
-    p = isoflop.published()
-    prose, legend = ALLOCATIONS["llama3_prose"], ALLOCATIONS["llama3_legend"]
-    assert (prose.b, prose.tokens_coef) == (p["prose_alpha"], p["prose_coef"])
-    assert (legend.b, legend.tokens_coef) == (p["legend_alpha"], p["legend_coef"])
-    for law in (prose, legend):
-        assert law.fit_range_flops == (p["fit_min_flops"], p["fit_max_flops"])
 
 
 # ------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from analysis import assumptions, datasets
 from analysis import repetition as rp
+from analysis.scaling import published_constants
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -23,27 +24,9 @@ SETTINGS = settings(max_examples=60, deadline=None)
 # ------------------------------------------------------------------------------------------
 
 
-def _fit():
-    return datasets.load("muennighoff_fit").set_index("name")["value"]
-
-
-def test_constants_match_the_data_file():
-    fit = _fit()
-    assert rp.LOG_A == fit["log_a"]
-    assert rp.LOG_B == fit["log_b"]
-    assert rp.LOG_E == fit["log_e"]
-    assert rp.ALPHA == fit["alpha"] and rp.BETA == fit["beta"]
-    assert rp.R_D_STAR == fit["rd_star"]
-    assert rp.R_N_STAR == fit["rn_star"]
-
-
-def test_single_epoch_part_agrees_with_scaling_toolkit():
+def test_single_epoch_part_is_the_scaling_toolkits_muennighoff_fit():
     from analysis.scaling import MUENNIGHOFF_2023 as law
 
-    fit = _fit()
-    assert law.A == pytest.approx(math.exp(fit["log_a"]), rel=1e-12)
-    assert law.B == pytest.approx(math.exp(fit["log_b"]), rel=1e-12)
-    assert law.E == pytest.approx(math.exp(fit["log_e"]), rel=1e-12)
     # With unlimited unique data and N at most the data's optimal size, the law is Chinchilla's.
     n, d = 1e9, 1e11
     assert rp.data_constrained_loss(n, d, 1e15) == pytest.approx(law.loss(n, d), rel=1e-14)
@@ -63,8 +46,8 @@ def test_readme_worked_example_to_1e_6():
 
 def _readme_scaling_law(N, D, U):
     """The README's reference implementation, written out independently from its formula."""
-    fit = _fit()
-    A, B, E = math.exp(fit["log_a"]), math.exp(fit["log_b"]), math.exp(fit["log_e"])
+    fit = published_constants("muennighoff")  # the constants' one home, data/parametric_fits.csv
+    A, B, E = math.exp(fit["log_A"]), math.exp(fit["log_B"]), math.exp(fit["log_E"])
     alpha, beta, rd, rn = fit["alpha"], fit["beta"], fit["rd_star"], fit["rn_star"]
     G = ((alpha * A) / (beta * B)) ** (1 / (alpha + beta))
     RD = max(D / U - 1, 0)
