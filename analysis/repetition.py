@@ -906,11 +906,6 @@ def claim_repetition_useful_multiple_16(a) -> float:
     return float(repetition_absorption(claim_repetition_compute_multiple_16(a))["equivalent_multiple"])
 
 
-def claim_repetition_tokens_per_param_16(a) -> float:
-    """Optimal tokens per parameter at 16 passes (essay: rising from 20 to 60)."""
-    return float(repetition_absorption(claim_repetition_compute_multiple_16(a))["tokens_per_param"])
-
-
 def claim_repetition_tokens_per_param_limit(a) -> float:
     """Limit of optimal tokens per parameter under unbounded repetition (essay: 60)."""
     return tokens_per_param_limit()
@@ -936,11 +931,6 @@ def claim_repetition_s1_fresh_needed(a) -> float:
     return float(scenario_smaller_model()["fresh_needed"])
 
 
-def claim_repetition_s1_usd(a) -> float:
-    """Cost of 2e26 FLOP on the dense FP8 basis, USD (essay: $100M)."""
-    return float(training_usd(essay_value("s1_flops"), **_cost(a)))
-
-
 def claim_repetition_s2_params(a) -> float:
     """A third of the law's optimal model size at 2e27 FLOP (essay: 1.3T parameters)."""
     return float(scenario_overtrained()["shrunk_params"])
@@ -949,11 +939,6 @@ def claim_repetition_s2_params(a) -> float:
 def claim_repetition_s2_equivalent_tokens(a) -> float:
     """Unique-data equivalent of 50T x 16 with distillation at the assumed multiplier (essay: 800T)."""
     return float(scenario_overtrained(a.distillation_multiplier)["equivalent_tokens"])
-
-
-def claim_repetition_s2_multiplier_needed(a) -> float:
-    """Distillation multiplier at which 1.3T on 50T x 16 matches the 2e27 optimum (essay: 2x)."""
-    return float(scenario_overtrained()["multiplier_needed"])
 
 
 def claim_repetition_s2_usd(a) -> float:
@@ -969,13 +954,3 @@ def claim_repetition_s2_reference_usd(a) -> float:
 def claim_repetition_s3_flops_at_16_epochs(a) -> float:
     """Budget at which the optimal run on 50T unique tokens reaches 16 passes (essay: 8e28 FLOP)."""
     return float(scenario_largest_run()["flops_at_16_epochs"])
-
-
-def claim_repetition_s3_efficiency(a) -> float:
-    """Useful fraction of 8e28 FLOP on 50T unique tokens: equivalent / spent (essay: usable, i.e. ~1)."""
-    return float(scenario_largest_run()["efficiency"])
-
-
-def claim_repetition_s3_usd(a) -> float:
-    """Cost of 8e28 FLOP on the dense FP8 basis, USD (essay: $40B)."""
-    return float(training_usd(essay_value("s3_flops"), **_cost(a)))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import assumptions, datasets
+from analysis import assumptions, datasets, essays
 from analysis import repetition as rp
 from analysis.scaling import published_constants
 
@@ -209,6 +209,27 @@ def test_absorption_tends_to_ceiling_and_ratio_limit():
     assert np.all(np.diff(r["tokens_per_param"]) > 0)
     assert r["tokens_per_param"][-1] < rp.tokens_per_param_limit()
     assert r["tokens_per_param"][-1] == pytest.approx(rp.tokens_per_param_limit(), rel=0.05)
+
+
+def test_b35_bound_is_met_by_a_brute_force_optimum():
+    # The ledger's override of B35 says the essay's "at least 8e28 FLOP within sixteen passes" is
+    # met. Independently: the brute-force optimum at the essay's budget on its unique tokens makes
+    # at most that many passes, and the 16-pass budget the claim function reports is above it.
+    flops, unique, passes = essays.value("B34"), essays.value("B71"), essays.value("B68")
+    nb, _, _ = _brute(flops, unique, points=100_001)
+    assert flops / (6 * nb) / unique <= passes
+    assert rp.claim_repetition_s3_flops_at_16_epochs(assumptions.load()) >= flops
+
+
+def test_b27_reason_average_loss_within_factor_two_of_the_range():
+    # B27's written basis: the law's average loss of worth at sixteen passes lies below the
+    # essay's two-to-three-fold range, but within a factor of two of both ends (closed form).
+    r, e = rp.R_D_STAR, essays.value("B68")
+    average_loss = e / (1 + r * (1 - math.exp(-(e - 1) / r)))
+    low, high = essays.value("B74"), essays.value("B75")
+    assert average_loss < low
+    assert all(0.5 <= end / average_loss <= 2.0 for end in (low, high))
+    assert rp.claim_repetition_value_loss_16_average(assumptions.load()) == pytest.approx(average_loss, rel=1e-12)
 
 
 def test_claims_return_floats():
