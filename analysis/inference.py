@@ -63,6 +63,7 @@ __all__ = [
     "claim_inference_shift_m1pro_8b_tokens_per_second",
     "claim_inference_shift_o3_compute_orders_of_magnitude",
     "claim_inference_shift_o3_high_cost_per_task_usd",
+    "claim_inference_shift_o3_vs_one_shot_tokens_per_task",
     "claim_inference_shift_o3_release_delay_days",
     "claim_inference_shift_o1_age_months",
     "claim_inference_shift_o1_preview_messages_per_day",
@@ -730,6 +731,28 @@ def claim_inference_shift_o3_high_cost_per_task_usd(a):
     semi = _arc()
     return float(arc_high_compute_cost_estimate(semi.loc["low", "cost_per_task_usd"],
                                                 semi.loc["high", "stated_compute_ratio"]))
+
+
+def claim_inference_shift_o3_vs_one_shot_tokens_per_task(a):
+    """Essay A: an o-series answer needs 'orders of magnitude more compute' for inference than a
+    one-shot answer. Tokens per ARC-AGI-1 semi-private task of o3's low-compute setting (ARC's
+    published count) over those of a one-shot GPT-4o answer on the same set, estimated from ARC's
+    cost per task at GPT-4o's list price blended with ``blend_input_share`` (x; an estimate)."""
+    from analysis import datasets
+
+    semi = _arc()
+    o3_tokens = float(semi.loc["low", "tokens"]) / float(semi.loc["low", "tasks"])
+    base = datasets.load("inf_arc_baseline")
+    base = base[base["eval_set"] == "semi-private"].iloc[0]
+    api = datasets.load("api_prices").set_index("model")
+    if base["price_model"] not in api.index:
+        raise ValueError(f"inf_arc_baseline.csv: price_model {base['price_model']!r} is not a model of api_prices.csv")
+    price = api.loc[base["price_model"]]
+    share = _validate.in_range("blend_input_share", a.blend_input_share, 0.0, 1.0)
+    # the blended list price (as analysis.prices.blended_price; not imported: prices imports this module)
+    usd_per_mtok = share * float(price["usd_per_mtok_input"]) + (1 - share) * float(price["usd_per_mtok_output"])
+    one_shot_tokens = float(base["cost_per_task_usd"]) / float(usd_per_mtok) * 1e6
+    return o3_tokens / one_shot_tokens
 
 
 def _events():

@@ -179,6 +179,13 @@ def test_claims_against_published_numbers():
     # o3 announced Fri 20 Dec 2024, released 16 Apr 2025: 11 + 31 + 28 + 31 + 16 = 117 days
     assert inf.claim_inference_shift_o3_release_delay_days(A) == 117
     assert inf.claim_inference_shift_o1_preview_messages_per_day(A) == pytest.approx(30 / 7)
+    # o3 low: 33M tokens over 100 tasks; GPT-4o: $0.05 per task at $2.50 in / $10 out per million,
+    # blended 3:1 -> $4.375 per million -> 11,428.6 tokens; 330,000 / 11,428.6 = 28.875
+    assert inf.claim_inference_shift_o3_vs_one_shot_tokens_per_task(A.replace(blend_input_share=0.75)) == (
+        pytest.approx(330_000 / (0.05 / 4.375e-6)))
+    # all output tokens at $10 per million: 5,000 tokens per task, 66x
+    assert inf.claim_inference_shift_o3_vs_one_shot_tokens_per_task(A.replace(blend_input_share=0.0)) == (
+        pytest.approx(66.0))
 
 
 # --- bad input -------------------------------------------------------------------------------
