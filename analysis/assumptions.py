@@ -333,11 +333,22 @@ def check(path: str | Path | None = None, **values) -> dict:
 
 
 def _fmt(v) -> str:
-    if isinstance(v, float) and not float(v).is_integer():
-        return repr(v) if len(repr(v)) <= 12 else f"{v:.9g}"
-    if isinstance(v, float):
-        return f"{v:.6g}" if abs(v) >= 1e6 else f"{v:.1f}"
-    return str(v)
+    """A value as the book shows numbers (analysis.fmt), with as many digits as it needs to be exact."""
+    from analysis import fmt
+
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int) and abs(v) < 10**9:
+        return str(v)
+    x = float(v)
+    sig = next((n for n in range(1, 16) if float(f"{x:.{n - 1}e}") == x), 15)
+    return fmt.num(x, sig)
+
+
+def _range(spec: Assumption) -> str:
+    if spec.allowed is not None:
+        return "one of " + ", ".join(spec.allowed)
+    return f"{_fmt(spec.low)} to {_fmt(spec.high)}"
 
 
 def in_use(a: Assumptions, names: Iterable[str] | Mapping | None = None) -> pd.DataFrame:
@@ -374,7 +385,7 @@ def in_use(a: Assumptions, names: Iterable[str] | Mapping | None = None) -> pd.D
             "assumption": name,
             "value": _fmt(val),
             "unit": spec.unit,
-            "plausible range": spec.accepted,
+            "plausible range": _range(spec),
             "overridden": "" if _same(val, spec.value) else f"yes (file: {_fmt(spec.value)})",
         })
     return pd.DataFrame(rows, columns=["assumption", "value", "unit", "plausible range", "overridden"]
