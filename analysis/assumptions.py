@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import _validate
+
 __all__ = [
     "ASSUMPTIONS_FILE",
     "Assumption",
@@ -70,6 +72,7 @@ class Assumption:
         AssumptionsError
             Naming the assumption, the value and what is accepted.
         """
+        _validate.instance("source", source, str, "a string (where the value comes from)")
         where = f"{source}: " if source else ""
         if self.allowed is not None:
             if candidate not in self.allowed:

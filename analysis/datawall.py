@@ -116,6 +116,7 @@ def fit_power_law(law) -> tuple[float, float]:
     tuple of float
         ``k`` (tokens per FLOP**b) and ``b`` (dimensionless).
     """
+    _validate.law("law", law)
     c1, c2 = 1e20, 1e30
     d1 = float(law.compute_optimal(c1)[1])
     d2 = float(law.compute_optimal(c2)[1])
@@ -156,7 +157,8 @@ def trend(quantity: str, field: str = "value") -> float:
     _validate.one_of("field", field, ["value", "low", "high"])
     out = t.loc[quantity, field]
     if out is None or (isinstance(out, float) and math.isnan(out)):
-        raise ValueError(f"{quantity} has no {field} in text_stock_trends.csv")
+        raise ValueError(f"field={field!r} is not given for quantity={quantity!r} in text_stock_trends.csv; "
+                         "give field='value'")
     return float(out)
 
 
@@ -183,6 +185,7 @@ def essay_table() -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def unique_stock_tokens(effective_stock_tokens):
     """Unique tokens behind an effective stock: divide by Villalobos et al.'s multi-epoch multiplier.
 
@@ -216,10 +219,36 @@ def _out(x):
     return float(x) if np.ndim(x) == 0 else x
 
 
+def _check_inputs(**values) -> None:
+    """Check the chapter's assumptions by name before any is used (each must be a single value)."""
+    ge1 = dict(low=1.0, high=np.inf, high_open=True, scalar=True)
+    checks = {
+        "text_stock_tokens": lambda k, v: _validate.positive(k, v, scalar=True),
+        "usd_per_gpu_hour": lambda k, v: _validate.positive(k, v, scalar=True),
+        "run_days": lambda k, v: _validate.positive(k, v, scalar=True),
+        "it_watts_per_gpu": lambda k, v: _validate.positive(k, v, scalar=True),
+        "mfu": lambda k, v: _validate.in_range(k, v, 0.0, 1.0, low_open=True, scalar=True),
+        "mc_mfu_halfwidth": lambda k, v: _validate.in_range(k, v, 0.0, 1.0, scalar=True),
+        "max_epochs": lambda k, v: _validate.in_range(k, v, **ge1),
+        "overtrain_factor": lambda k, v: _validate.in_range(k, v, **ge1),
+        "mc_price_factor": lambda k, v: _validate.in_range(k, v, **ge1),
+        "pue": lambda k, v: _validate.in_range(k, v, **ge1),
+        "seed": lambda k, v: _validate.integer(k, v, 0),
+        "mc_draws": lambda k, v: _validate.integer(k, v, 1, 10_000_000),
+        "n_draws": lambda k, v: _validate.integer(k, v, 1, 10_000_000),
+        "gpu": lambda k, v: _validate.one_of(k, v, hardware.gpu_names()),
+        "precision": lambda k, v: _validate.one_of(k, v, hardware.PRECISIONS),
+        "flop_basis": lambda k, v: _validate.one_of(k, v, hardware.FLOP_BASES),
+    }
+    for key, value in values.items():
+        checks[key](key, value)
+
+
 def _check_overtrain(overtrain_factor):
     return _validate.in_range("overtrain_factor", overtrain_factor, 1.0, np.inf, high_open=True)
 
 
+@_validate.finite_returns
 def optimal_tokens(flops, law, overtrain_factor=1.0):
     """Training tokens of a run of ``flops`` under ``law``, overtrained by ``overtrain_factor``.
 
@@ -248,6 +277,7 @@ def optimal_tokens(flops, law, overtrain_factor=1.0):
     """
     c = _validate.positive("flops", flops)
     k = _check_overtrain(overtrain_factor)
+    _validate.law("law", law)
     d = np.asarray(law.compute_optimal(c)[1], dtype=float)
     return _out(d * np.sqrt(k))
 
@@ -261,7 +291,7 @@ def optimal_tokens_table(flops) -> pd.DataFrame:
         One row per fit (index: short name), one column per budget; ``name`` and ``source``
         columns first.
     """
-    c = np.atleast_1d(_validate.positive("flops", flops))
+    c = _validate.vector("flops", _validate.positive("flops", flops))
     rows = {}
     for key, law in fits().items():
         rows[key] = {"name": law.name, "source": law.source,
@@ -269,6 +299,7 @@ def optimal_tokens_table(flops) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+@_validate.finite_returns
 def wall_flops(tokens, law, overtrain_factor=1.0):
     """Compute at which a run under ``law`` (overtrained by ``overtrain_factor``) needs ``tokens``.
 
@@ -303,6 +334,7 @@ def wall_flops(tokens, law, overtrain_factor=1.0):
     return _out((d / np.sqrt(k) / coef) ** (1.0 / b))
 
 
+@_validate.finite_returns
 def dataset_year(tokens, growth_oom_per_year=None):
     """Year in which the largest training dataset reaches ``tokens`` on the historical trend.
 
@@ -359,10 +391,12 @@ def wall_table(*, text_stock_tokens, max_epochs, overtrain_factor, usd_per_gpu_h
         One row per fit: ``name``, ``b`` and, for each reading, ``tokens_<r>``, ``flops_<r>``,
         ``usd_<r>``.
     """
+    _check_inputs(text_stock_tokens=text_stock_tokens, max_epochs=max_epochs, overtrain_factor=overtrain_factor,
+                  usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis)
     unique = unique_stock_tokens(text_stock_tokens)
     readings = {
         "unique": (unique, 1.0),
-        "effective": (float(_validate.positive("text_stock_tokens", text_stock_tokens)), 1.0),
+        "effective": (_validate.positive("text_stock_tokens", text_stock_tokens, scalar=True), 1.0),
         "repeated": (usable_tokens(unique, max_epochs), 1.0),
         "overtrained": (float(text_stock_tokens), overtrain_factor),
     }
@@ -440,14 +474,17 @@ def monte_carlo(*, n_draws, seed, text_stock_tokens, usd_per_gpu_hour, mfu, mc_p
     ValueError
         If an input is out of range.
     """
+    _check_inputs(n_draws=n_draws, seed=seed, text_stock_tokens=text_stock_tokens, usd_per_gpu_hour=usd_per_gpu_hour,
+                  mfu=mfu, mc_price_factor=mc_price_factor, mc_mfu_halfwidth=mc_mfu_halfwidth, max_epochs=max_epochs,
+                  gpu=gpu, precision=precision, flop_basis=flop_basis)
     n = _validate.integer("n_draws", n_draws, low=1)
     rng = np.random.default_rng(_validate.integer("seed", seed, low=0))
-    s0 = float(_validate.positive("text_stock_tokens", text_stock_tokens))
-    p0 = float(_validate.positive("usd_per_gpu_hour", usd_per_gpu_hour))
-    m0 = float(_validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True))
-    pf = float(_validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True))
-    mh = float(_validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0))
-    me = float(_validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True))
+    s0 = _validate.positive("text_stock_tokens", text_stock_tokens, scalar=True)
+    p0 = _validate.positive("usd_per_gpu_hour", usd_per_gpu_hour, scalar=True)
+    m0 = _validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True, scalar=True)
+    pf = _validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True, scalar=True)
+    mh = _validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0, scalar=True)
+    me = _validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True, scalar=True)
     peak = hardware.peak_flops_per_second(gpu, precision, flop_basis)
 
     laws = fits()
@@ -523,12 +560,15 @@ def sensitivity(*, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc
         ``low``, ``high`` (output at each end), ``baseline``, ``swing`` (``log10(max/min)``).
     """
     _validate.one_of("output", output, ["usd_wall", "flops_wall"])
-    s0 = float(_validate.positive("text_stock_tokens", text_stock_tokens))
-    p0 = float(_validate.positive("usd_per_gpu_hour", usd_per_gpu_hour))
-    m0 = float(_validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True))
-    pf = float(_validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True))
-    mh = float(_validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0))
-    me = float(_validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True))
+    _check_inputs(text_stock_tokens=text_stock_tokens, usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu,
+                  mc_price_factor=mc_price_factor, mc_mfu_halfwidth=mc_mfu_halfwidth, max_epochs=max_epochs,
+                  gpu=gpu, precision=precision, flop_basis=flop_basis)
+    s0 = _validate.positive("text_stock_tokens", text_stock_tokens, scalar=True)
+    p0 = _validate.positive("usd_per_gpu_hour", usd_per_gpu_hour, scalar=True)
+    m0 = _validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True, scalar=True)
+    pf = _validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True, scalar=True)
+    mh = _validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0, scalar=True)
+    me = _validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True, scalar=True)
     laws = fits()
     walls = {k: wall_flops(s0, law) for k, law in laws.items()}
     order = sorted(walls, key=walls.get)
@@ -604,6 +644,7 @@ CLAIMS = (
 )
 
 
+@_validate.finite_returns
 def verdict(essay_value, recomputed) -> str:
     """The ledger's verdict on one number (:func:`analysis.ledger.verdict`).
 
@@ -615,8 +656,8 @@ def verdict(essay_value, recomputed) -> str:
     ValueError
         If either value is not positive.
     """
-    e = float(_validate.positive("essay_value", essay_value))
-    r = float(_validate.positive("recomputed", recomputed))
+    e = _validate.positive("essay_value", essay_value, scalar=True)
+    r = _validate.positive("recomputed", recomputed, scalar=True)
     return ledger.verdict(e, r)
 
 
@@ -788,6 +829,10 @@ def chapter_numbers(*, usd_per_gpu_hour, mfu, gpu, precision, flop_basis, run_da
     dict
         ``{key: (value, kind)}`` with ``kind`` one of :data:`NUMBER_KINDS`.
     """
+    _check_inputs(usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis,
+                  run_days=run_days, it_watts_per_gpu=it_watts_per_gpu, pue=pue, text_stock_tokens=text_stock_tokens,
+                  max_epochs=max_epochs, overtrain_factor=overtrain_factor, mc_price_factor=mc_price_factor,
+                  mc_mfu_halfwidth=mc_mfu_halfwidth, seed=seed, mc_draws=mc_draws)
     out: dict = {}
 
     def put(key, value, kind):

@@ -69,6 +69,7 @@ def _samples(name, value):
     return k
 
 
+@_validate.finite_returns
 def coverage(p, k):
     """Probability that at least one of ``k`` independent samples is correct: ``1 - (1-p)**k``.
 
@@ -105,6 +106,7 @@ def coverage(p, k):
     return _out(-np.expm1(k * log_fail))
 
 
+@_validate.finite_returns
 def majority_vote_accuracy(p, k, wrong_share):
     """Accuracy of a plurality vote over ``k`` samples, for problems solved with probability ``p``.
 
@@ -161,6 +163,7 @@ def majority_vote_accuracy(p, k, wrong_share):
     return _out(np.clip(win + 0.5 * np.maximum(tie, 0.0), 0.0, 1.0))
 
 
+@_validate.finite_returns
 def verifier_accuracy(p, k, tpr, fpr):
     """Accuracy of best-of-``k`` selection with an imperfect binary verifier.
 
@@ -218,6 +221,7 @@ def verifier_accuracy(p, k, tpr, fpr):
     return _out(np.clip((1.0 - none) * pick_accepted + none * fallback, 0.0, 1.0))
 
 
+@_validate.finite_returns
 def verifier_ceiling(p, tpr, fpr):
     """The limit of :func:`verifier_accuracy` as the number of samples grows without bound.
 
@@ -277,13 +281,13 @@ class BetaDifficulty:
 
     def __post_init__(self):
         for key in ("alpha", "beta"):
-            object.__setattr__(self, key, float(_validate.positive(key, getattr(self, key))))
+            object.__setattr__(self, key, _validate.positive(key, getattr(self, key), scalar=True))
 
     @classmethod
     def from_mean(cls, mean, concentration) -> BetaDifficulty:
         """The Beta distribution with the given mean (in (0, 1)) and ``alpha + beta`` (> 0)."""
-        m = float(_validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True))
-        c = float(_validate.positive("concentration", concentration))
+        m = _validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
+        c = _validate.positive("concentration", concentration, scalar=True)
         return cls(m * c, (1.0 - m) * c)
 
     @property
@@ -357,7 +361,7 @@ class BetaDifficulty:
     def majority_vote_ceiling(self, wrong_share):
         """Majority-vote accuracy as samples grow without bound: the probability that the right
         answer is more likely than the most common wrong one, ``P(p > s (1-p))``."""
-        s = float(_validate.in_range("wrong_share", wrong_share, 0.0, 1.0, low_open=True))
+        s = _validate.in_range("wrong_share", wrong_share, 0.0, 1.0, low_open=True, scalar=True)
         threshold = s / (1.0 + s)
         return float(special.betaincc(self.alpha, self.beta, threshold))
 
@@ -396,7 +400,8 @@ def fit_beta_coverage(samples, coverage_fraction) -> BetaDifficulty:
     c = np.atleast_1d(_validate.in_range("coverage_fraction", coverage_fraction, 0.0, 1.0,
                                          low_open=True, high_open=True))
     if k.shape != c.shape:
-        raise ValueError(f"samples has {k.size} values but coverage_fraction has {c.size}")
+        raise ValueError(f"samples has {k.size} values but coverage_fraction has {c.size}; give arrays of the "
+                         "same length")
     if k.size < 2:
         raise ValueError(f"samples has {k.size} point(s); give at least 2 to fit two parameters")
     target = special.logit(c)
@@ -442,9 +447,9 @@ def fit_beta_to_majority_vote(mean, samples, accuracy, wrong_share) -> BetaDiffi
     ValueError
         If an input is out of range or no concentration in [1e-3, 1e4] reproduces ``accuracy``.
     """
-    m = float(_validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True))
+    m = _validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
     k = _validate.integer("samples", samples, 2)
-    acc = float(_validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True))
+    acc = _validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
 
     def gap(log_c):
         return BetaDifficulty.from_mean(m, np.exp(log_c)).majority_vote(k, wrong_share, n=800) - acc
@@ -461,6 +466,7 @@ def fit_beta_to_majority_vote(mean, samples, accuracy, wrong_share) -> BetaDiffi
     return BetaDifficulty.from_mean(m, np.exp(log_c))
 
 
+@_validate.finite_returns
 def implied_false_positive_rate(difficulty, samples, accuracy, tpr):
     """The verifier false-positive rate at which best-of-``samples`` reaches ``accuracy``.
 
@@ -489,8 +495,8 @@ def implied_false_positive_rate(difficulty, samples, accuracy, tpr):
     if not isinstance(difficulty, BetaDifficulty):
         raise ValueError(f"difficulty={difficulty!r} is not a BetaDifficulty")
     k = _validate.integer("samples", samples, 1)
-    acc = float(_validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True))
-    t = float(_validate.in_range("tpr", tpr, 0.0, 1.0, low_open=True))
+    acc = _validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
+    t = _validate.in_range("tpr", tpr, 0.0, 1.0, low_open=True, scalar=True)
 
     def gap(f):
         return difficulty.verifier(k, t, f) - acc
