@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["finite", "positive", "nonnegative", "in_range", "one_of", "integer", "instance", "law", "finite_returns",
+__all__ = ["finite", "positive", "nonnegative", "in_range", "one_of", "integer", "instance", "law", "finite_returns", "flag",
            "finite_result", "interval", "vector"]
 
 
@@ -187,7 +187,7 @@ def integer(name: str, value, low: int = 0, high: int | None = None) -> int:
     else:
         raise ValueError(f"{name}={_show(value)} is not a whole number; give {accepted}")
     if out < low or (high is not None and out > high):
-        raise ValueError(f"{name}={out} is outside {text}")
+        raise ValueError(f"{name}={_show(value)} is outside {text}")
     return out
 
 
@@ -263,12 +263,21 @@ def _first_non_finite(result, path: str):
     return None
 
 
+def _names(name: str, message: str) -> bool:
+    """Whether ``message`` mentions the parameter ``name`` as a word."""
+    import re
+
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_(])", message) is not None
+
+
 def finite_returns(func):
     """Decorator: raise a ``ValueError`` naming the arguments when ``func`` returns NaN or infinity.
 
     The last line of defence against float64 overflow and underflow for inputs that pass every
     range check but are extreme (``1e300`` tokens); the checks inside ``func`` stay the first.
-    Also turns numpy's "could not be broadcast" error into one that names the arguments' shapes.
+    Also turns numpy's "could not be broadcast" error into one that names the arguments' shapes,
+    and prefixes a ``ValueError`` raised by a helper about its own argument (none of ``func``'s
+    parameters named) with the call and its arguments, so the message says which input led there.
     """
     import functools
     import inspect
@@ -277,7 +286,7 @@ def finite_returns(func):
 
     def shown(args, kwargs):
         bound = sig.bind(*args, **kwargs)
-        return ", ".join(f"{k}={_show(v)}" for k, v in bound.arguments.items() if k != "self")
+        return ", ".join(f"{k}={_show(v)}" for k, v in bound.arguments.items() if k not in ("self", "cls"))
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -285,13 +294,17 @@ def finite_returns(func):
             with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
                 result = func(*args, **kwargs)
         except ValueError as exc:
-            if "broadcast" not in str(exc):
-                raise
-            bound = sig.bind(*args, **kwargs)
-            shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in bound.arguments.items()
-                               if isinstance(v, (list, tuple, np.ndarray)))
-            raise ValueError(f"{func.__name__}: the array arguments have shapes {shapes}, which do not "
-                             "broadcast together; give arrays of the same shape or single numbers") from None
+            msg = str(exc)
+            if "broadcast" in msg:
+                bound = sig.bind(*args, **kwargs)
+                shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in bound.arguments.items()
+                                   if isinstance(v, (list, tuple, np.ndarray)))
+                raise ValueError(f"{func.__name__}: the array arguments have shapes {shapes}, which do not "
+                                 "broadcast together; give arrays of the same shape or single numbers") from None
+            if not any(_names(k, msg) for k in sig.parameters if k not in ("self", "cls")):
+                # raised by a helper about its own argument: say which call and inputs led there
+                raise type(exc)(f"{func.__name__}({shown(args, kwargs)}): {msg}") from exc
+            raise
         where = _first_non_finite(result, "result")
         if where:
             raise ValueError(f"{func.__name__}({shown(args, kwargs)}): the {where} is not finite, the float64 "
@@ -299,3 +312,10 @@ def finite_returns(func):
         return result
 
     return wrapper
+
+
+def flag(name: str, value) -> bool:
+    """Return ``value`` as a ``bool``; raise unless it is ``True`` or ``False`` (not 0, 1 or a string)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}={_show(value)} is not a bool; give True or False")
+    return bool(value)

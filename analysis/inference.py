@@ -238,6 +238,8 @@ def params_from_architecture(n_layers, d_model, d_ffn, n_heads, n_kv_heads, voca
     kv = _validate.positive("n_kv_heads", n_kv_heads, scalar=True)
     vocab = _validate.positive("vocab_size", vocab_size, scalar=True)
     hd = d / heads if head_dim is None else _validate.positive("head_dim", head_dim, scalar=True)
+    tied_embeddings = _validate.flag("tied_embeddings", tied_embeddings)
+    gated_ffn = _validate.flag("gated_ffn", gated_ffn)
     attn = 2.0 * d * heads * hd + 2.0 * d * kv * hd
     mlp = (3.0 if gated_ffn else 2.0) * d * ffn
     per_layer = attn + mlp + 2.0 * d
@@ -556,6 +558,8 @@ def _optimum_one(fit, loss, demand):
     log_n = optimize.brentq(slope, lo, hi, xtol=1e-13, rtol=1e-13)
     n = math.exp(log_n)
     try:
+        if loss - fit.E - fit.A * n ** (-fit.alpha) <= 0:
+            raise OverflowError  # the root sits on the floor to rounding: D is unbounded
         d = d_of(n)
         total = TRAINING_FLOPS_PER_PARAM * n * d + FORWARD_FLOPS_PER_PARAM * n * demand
     except (OverflowError, ZeroDivisionError):

@@ -559,7 +559,7 @@ def llama3_design(law, *, sizes_per_budget, window_decades, flops=None, size_lim
     """
     p = published()
     budgets = p["figure2_budgets"] if flops is None else flops
-    lo, hi = (p["min_params"], p["max_params"]) if size_limits else (None, None)
+    lo, hi = (p["min_params"], p["max_params"]) if _validate.flag("size_limits", size_limits) else (None, None)
     return isoflop_design(generating_law(law), budgets, sizes_per_budget=sizes_per_budget,
                           window_decades=window_decades, min_params=lo, max_params=hi)
 
@@ -704,12 +704,14 @@ class IsoFlopStudies:
         """Share of profiles whose minimum was not a parabola vertex inside the sampled sizes."""
         return float(np.mean(self.status != 0))
 
+    @_validate.finite_returns
     def predict_tokens(self, flops):
         """Each study's extrapolated optimal tokens at ``flops``; shape (n_studies, *flops.shape)."""
         c = _validate.positive("flops", flops)
         return self.tokens_coef.reshape((-1,) + (1,) * c.ndim) * np.exp(
             self.b.reshape((-1,) + (1,) * c.ndim) * np.log(c))
 
+    @_validate.finite_returns
     def error_factor(self, law, flops):
         """Predicted over true optimal tokens at ``flops``, shape (n_studies, *flops.shape).
 

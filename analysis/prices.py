@@ -262,6 +262,7 @@ class DeclineFit:
     start: np.datetime64
     days_per_year: float = DAYS_PER_YEAR
 
+    @_validate.finite_returns
     def price_at(self, dates):
         """Fitted price (USD per million tokens) at the given dates."""
         d = _dates("dates", dates)
@@ -362,7 +363,8 @@ def active_share(params_active, params_total):
     t = _validate.positive("params_total", params_total)
     bad = a > t
     if np.any(bad):
-        raise ValueError(f"params_active={np.atleast_1d(a)[np.atleast_1d(bad)][0]!r} is larger than "
+        raise ValueError(f"params_active={np.broadcast_to(a, bad.shape)[bad].flat[0] if bad.ndim else float(a)!r} "
+                         "is larger than "
                          "params_total; a model cannot use more parameters than it has")
     return _out(a / t)
 

@@ -422,8 +422,8 @@ def data_constrained_optimum(flops, unique_tokens, data_multiplier=1.0, *, grid=
     c = _validate.positive("flops", flops)
     u = _validate.positive("unique_tokens", unique_tokens)
     m = _multiplier(data_multiplier)
-    grid = _validate.integer("grid", grid, 9)
-    iters = _validate.integer("iters", iters, 10)
+    grid = _validate.integer("grid", grid, 9, 100_000)
+    iters = _validate.integer("iters", iters, 10, 10_000)
     c, u, m = np.broadcast_arrays(c, u, m)
     s = c / FLOPS_PER_PARAM_TOKEN
     n0 = np.asarray(unconstrained_optimum(c.ravel()), dtype=float)[0].reshape(c.shape)

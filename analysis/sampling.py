@@ -61,6 +61,10 @@ def _prob(name, value):
     return _validate.in_range(name, value, 0.0, 1.0)
 
 
+#: Largest number of votes :func:`majority_vote_accuracy` takes (its FFT has ``2 k + 1`` points per problem).
+MAX_VOTES = 100_000
+
+
 def _samples(name, value):
     k = _validate.in_range(name, value, 1.0, np.inf)
     if np.any(k != np.round(k)):
@@ -122,7 +126,7 @@ def majority_vote_accuracy(p, k, wrong_share):
     p : float or array_like
         Per-sample success probability, in [0, 1].
     k : int
-        Number of samples (votes), a whole number >= 1.
+        Number of samples (votes), a whole number in [1, MAX_VOTES] (100,000).
     wrong_share : float
         Share of the wrong-answer probability on the single most common wrong answer, in (0, 1].
 
@@ -150,7 +154,7 @@ def majority_vote_accuracy(p, k, wrong_share):
     '0.648'
     """
     p = _prob("p", p)
-    k = int(_validate.integer("k", k, 1))
+    k = int(_validate.integer("k", k, 1, MAX_VOTES))
     share = _validate.in_range("wrong_share", wrong_share, 0.0, 1.0, low_open=True)
     q = share * (1.0 - p)
     r = np.clip(1.0 - p - q, 0.0, 1.0)
@@ -284,6 +288,7 @@ class BetaDifficulty:
             object.__setattr__(self, key, _validate.positive(key, getattr(self, key), scalar=True))
 
     @classmethod
+    @_validate.finite_returns
     def from_mean(cls, mean, concentration) -> BetaDifficulty:
         """The Beta distribution with the given mean (in (0, 1)) and ``alpha + beta`` (> 0)."""
         m = _validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
@@ -295,6 +300,7 @@ class BetaDifficulty:
         """Mean per-sample success rate, i.e. the benchmark's pass@1."""
         return self.alpha / (self.alpha + self.beta)
 
+    @_validate.finite_returns
     def coverage(self, k):
         """Benchmark coverage ``E[1 - (1-p)**k] = 1 - B(alpha, beta + k) / B(alpha, beta)``.
 
@@ -312,6 +318,7 @@ class BetaDifficulty:
         return _out(-np.expm1(special.betaln(self.alpha, self.beta + k)
                               - special.betaln(self.alpha, self.beta)))
 
+    @_validate.finite_returns
     def grid(self, n=2000):
         """Quadrature grid ``(p, weights)`` for expectations over the distribution.
 
@@ -336,6 +343,7 @@ class BetaDifficulty:
         p = np.concatenate([[0.5 * edges[1]], mid, [1.0 - 0.5 * (1.0 - edges[-2])]])
         return p, weights
 
+    @_validate.finite_returns
     def majority_vote(self, k, wrong_share, n=2000):
         """Expected majority-vote accuracy over the benchmark for each ``k`` (see
         :func:`majority_vote_accuracy`)."""
@@ -344,6 +352,7 @@ class BetaDifficulty:
         out = np.array([w @ majority_vote_accuracy(p, int(kk), wrong_share) for kk in ks.ravel()])
         return _out(out.reshape(ks.shape)) if np.ndim(k) else float(out[0])
 
+    @_validate.finite_returns
     def verifier(self, k, tpr, fpr, n=2000):
         """Expected best-of-``k`` accuracy with a verifier of rates ``tpr``, ``fpr`` (see
         :func:`verifier_accuracy`); ``k`` may be an array."""
@@ -352,12 +361,14 @@ class BetaDifficulty:
         acc = verifier_accuracy(p.reshape((-1,) + (1,) * ks.ndim), ks, tpr, fpr)
         return _out(np.tensordot(w, acc, axes=(0, 0)))
 
+    @_validate.finite_returns
     def verifier_ceiling(self, tpr, fpr, n=2000):
         """Expected accuracy ceiling ``E[p tpr / (p tpr + (1-p) fpr)]`` as samples grow without
         bound (see :func:`verifier_ceiling`)."""
         p, w = self.grid(n)
         return float(w @ verifier_ceiling(p, tpr, fpr))
 
+    @_validate.finite_returns
     def majority_vote_ceiling(self, wrong_share):
         """Majority-vote accuracy as samples grow without bound: the probability that the right
         answer is more likely than the most common wrong one, ``P(p > s (1-p))``."""
@@ -448,7 +459,7 @@ def fit_beta_to_majority_vote(mean, samples, accuracy, wrong_share) -> BetaDiffi
         If an input is out of range or no concentration in [1e-3, 1e4] reproduces ``accuracy``.
     """
     m = _validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
-    k = _validate.integer("samples", samples, 2)
+    k = _validate.integer("samples", samples, 2, MAX_VOTES)
     acc = _validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
 
     def gap(log_c):

@@ -92,6 +92,7 @@ def _out(x):
     return float(x) if x.ndim == 0 else x
 
 
+@_validate.finite_returns
 def training_flops(params, tokens):
     """Training compute ``C = 6 N D``.
 
@@ -194,6 +195,7 @@ class ParametricLoss:
         return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
 
     # -- evaluation ---------------------------------------------------------------------------
+    @_validate.finite_returns
     def loss(self, params, tokens):
         """Predicted loss ``L(N, D)`` in nats per token.
 
@@ -218,6 +220,7 @@ class ParametricLoss:
         d = _validate.positive("tokens", tokens)
         return _out(self.E + self.A / n**self.alpha + self.B / d**self.beta)
 
+    @_validate.finite_returns
     def compute_optimal(self, flops):
         """Loss-minimising ``(params, tokens)`` for a training budget, under ``C = 6 N D``.
 
@@ -241,16 +244,19 @@ class ParametricLoss:
         n = self.G * c**self.a
         return _out(n), _out(c / n)
 
+    @_validate.finite_returns
     def tokens_per_param(self, flops):
         """Compute-optimal tokens per parameter ``D_opt / N_opt`` at budget ``flops`` (FLOP)."""
         n, d = self.compute_optimal(flops)
         return _out(np.asarray(d) / np.asarray(n))
 
+    @_validate.finite_returns
     def optimal_loss(self, flops):
         """Loss at the compute-optimal allocation for budget ``flops`` (FLOP, > 0)."""
         n, d = self.compute_optimal(flops)
         return self.loss(n, d)
 
+    @_validate.finite_returns
     def tokens_for_loss(self, params, loss):
         """Training tokens a model of ``params`` parameters needs to reach ``loss``.
 
@@ -283,6 +289,7 @@ class ParametricLoss:
             out = (self.B / gap) ** (1.0 / self.beta)
         return _out(_validate.finite_result(out, "the token count", params=params, loss=loss))
 
+    @_validate.finite_returns
     def params_for_loss(self, tokens, loss):
         """Parameters a model trained on ``tokens`` tokens needs to reach ``loss``.
 
@@ -315,6 +322,7 @@ class ParametricLoss:
             out = (self.A / gap) ** (1.0 / self.alpha)
         return _out(_validate.finite_result(out, "the parameter count", tokens=tokens, loss=loss))
 
+    @_validate.finite_returns
     def shrink_multipliers(self, params, tokens, shrink):
         """Data and compute multipliers for a model ``shrink`` times smaller at equal loss.
 
@@ -359,6 +367,7 @@ class ParametricLoss:
         return _out(data_mult), _out(data_mult / s)
 
 
+    @_validate.finite_returns
     def flops_for_tokens(self, tokens):
         """Budget (FLOP) whose compute-optimal token count is ``tokens`` (> 0): ``6 (G D)**(1/b)``."""
         d = _validate.positive("tokens", tokens)
@@ -366,6 +375,7 @@ class ParametricLoss:
             out = FLOPS_PER_PARAM_TOKEN * (self.G * d) ** (1.0 / self.b)
         return _out(_validate.finite_result(out, "the budget", tokens=tokens))
 
+    @_validate.finite_returns
     def flops_for_params(self, params):
         """Budget (FLOP) whose compute-optimal parameter count is ``params`` (> 0): ``6 (N/G)**(1/a)``."""
         n = _validate.positive("params", params)
@@ -373,6 +383,7 @@ class ParametricLoss:
             out = FLOPS_PER_PARAM_TOKEN * (n / self.G) ** (1.0 / self.a)
         return _out(_validate.finite_result(out, "the budget", params=params))
 
+    @_validate.finite_returns
     def optimum_shrink_multipliers(self, shrink):
         """Closed-form data and compute multipliers for shrinking a compute-optimal model.
 
@@ -409,6 +420,7 @@ class ParametricLoss:
             data = _validate.finite_result(inner ** (-1.0 / self.beta), "the data multiplier", shrink=shrink)
         return _out(data), _out(data / s)
 
+    @_validate.finite_returns
     def flops_for_loss(self, loss):
         """Compute-optimal training budget (FLOP) that reaches ``loss``.
 
@@ -434,6 +446,7 @@ class ParametricLoss:
             out = FLOPS_PER_PARAM_TOKEN * (n_opt / self.G) ** (1.0 / self.a)
         return _out(_validate.finite_result(out, "the budget", loss=loss))
 
+    @_validate.finite_returns
     def compute_efficiency(self, params, tokens):
         """Share of a run's compute a compute-optimal run would need for the same loss.
 
@@ -527,6 +540,7 @@ class PowerLawAllocation:
                     raise ValueError(f"{key}={value!r} is not an interval; give (low, high) with low <= high, or None")
 
     @classmethod
+    @_validate.finite_returns
     def from_anchor(cls, name, source, b, flops, params, **kwargs) -> PowerLawAllocation:
         """Build the law with exponent ``b`` passing through ``N_opt(flops) = params``.
 
@@ -546,6 +560,7 @@ class PowerLawAllocation:
         return cls(name=name, source=source, b=b, tokens_coef=d / c**b, **kwargs)
 
     @classmethod
+    @_validate.finite_returns
     def from_tokens_per_param(cls, name, source, ratio, **kwargs) -> PowerLawAllocation:
         """The fixed-ratio rule ``D = ratio * N``: ``N = sqrt(C / (6 ratio))``, ``b = 1/2``."""
         r = _validate.positive("ratio", ratio, scalar=True)
@@ -556,20 +571,24 @@ class PowerLawAllocation:
         """Exponent of the optimal parameter count, ``a = 1 - b``."""
         return 1.0 - self.b
 
+    @_validate.finite_returns
     def tokens(self, flops):
         """Compute-optimal training tokens at budget ``flops`` (FLOP, > 0)."""
         c = _validate.positive("flops", flops)
         return _out(self.tokens_coef * c**self.b)
 
+    @_validate.finite_returns
     def params(self, flops):
         """Compute-optimal parameters at budget ``flops`` (FLOP, > 0): ``C / (6 D_opt)``."""
         c = _validate.positive("flops", flops)
         return _out(c / (FLOPS_PER_PARAM_TOKEN * self.tokens_coef * c**self.b))
 
+    @_validate.finite_returns
     def compute_optimal(self, flops):
         """``(params, tokens)`` at budget ``flops``; same interface as :class:`ParametricLoss`."""
         return self.params(flops), self.tokens(flops)
 
+    @_validate.finite_returns
     def tokens_per_param(self, flops):
         """Compute-optimal tokens per parameter at budget ``flops`` (FLOP, > 0)."""
         c = _validate.positive("flops", flops)
@@ -578,6 +597,7 @@ class PowerLawAllocation:
             out = d * (d * FLOPS_PER_PARAM_TOKEN / c)
         return _out(_validate.finite_result(out, "tokens per parameter", flops=flops))
 
+    @_validate.finite_returns
     def flops_for_tokens(self, tokens):
         """Budget (FLOP) whose compute-optimal token count is ``tokens`` (> 0)."""
         d = _validate.positive("tokens", tokens)
@@ -585,6 +605,7 @@ class PowerLawAllocation:
             out = (d / self.tokens_coef) ** (1.0 / self.b)
         return _out(_validate.finite_result(out, "the budget", tokens=tokens))
 
+    @_validate.finite_returns
     def flops_for_params(self, params):
         """Budget (FLOP) whose compute-optimal parameter count is ``params`` (> 0)."""
         n = _validate.positive("params", params)
@@ -1149,6 +1170,7 @@ class PowerLawFit:
     n: int
     log_residual_sd: float
 
+    @_validate.finite_returns
     def predict(self, x):
         """``coef * x**exponent`` for ``x`` > 0."""
         xv = _validate.positive("x", x)
@@ -1279,7 +1301,12 @@ def exponent_for_data_multiplier(multiplier, shrink=3.0):
     m = _validate.in_range("multiplier", multiplier, s, math.inf, low_open=True, scalar=True)
     hi = math.log(2.0) / math.log(s)
     f = lambda x: math.log(equal_exponent_data_multiplier(x, s)) - math.log(m)  # noqa: E731
-    return float(brentq(f, 1e-9, hi * (1 - 1e-12), xtol=1e-14))
+    lo, hi = 1e-9, hi * (1 - 1e-12)
+    if f(lo) * f(hi) > 0:
+        top = equal_exponent_data_multiplier(hi, s)
+        raise ValueError(f"multiplier={m!r} is outside ({s:g}, {top:.6g}), the multipliers an exponent in "
+                         f"(0, log 2 / log shrink) gives for shrink={s!r}")
+    return float(brentq(f, lo, hi, xtol=1e-14))
 
 
 def _first(arr, mask):
