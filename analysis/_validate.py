@@ -250,6 +250,9 @@ def _first_non_finite(result, path: str):
         if arr.dtype.kind in "iuf" and not np.all(np.isfinite(arr)):
             return path
         return None
+    if hasattr(result, "select_dtypes"):  # a pandas DataFrame: its numeric columns
+        values = result.select_dtypes("number").to_numpy(dtype=float, na_value=np.nan)
+        return None if np.all(np.isfinite(values)) else f"{path} table"
     if isinstance(result, dict):
         items = result.items()
     elif isinstance(result, (list, tuple)):

@@ -223,7 +223,8 @@ def _check_inputs(**values) -> None:
     """Check the chapter's assumptions by name before any is used (each must be a single value)."""
     ge1 = dict(low=1.0, high=np.inf, high_open=True, scalar=True)
     checks = {
-        "text_stock_tokens": lambda k, v: _validate.positive(k, v, scalar=True),
+        # at least one token: below that the wall's compute and cost underflow to 0
+        "text_stock_tokens": lambda k, v: _validate.in_range(k, v, **ge1),
         "usd_per_gpu_hour": lambda k, v: _validate.positive(k, v, scalar=True),
         "run_days": lambda k, v: _validate.positive(k, v, scalar=True),
         "it_watts_per_gpu": lambda k, v: _validate.positive(k, v, scalar=True),
@@ -233,7 +234,7 @@ def _check_inputs(**values) -> None:
         "overtrain_factor": lambda k, v: _validate.in_range(k, v, **ge1),
         "mc_price_factor": lambda k, v: _validate.in_range(k, v, **ge1),
         "pue": lambda k, v: _validate.in_range(k, v, **ge1),
-        "seed": lambda k, v: _validate.integer(k, v, 0),
+        "seed": lambda k, v: _validate.integer(k, v, 0, 2**63 - 1),
         "mc_draws": lambda k, v: _validate.integer(k, v, 1, 10_000_000),
         "n_draws": lambda k, v: _validate.integer(k, v, 1, 10_000_000),
         "gpu": lambda k, v: _validate.one_of(k, v, hardware.gpu_names()),
@@ -282,6 +283,7 @@ def optimal_tokens(flops, law, overtrain_factor=1.0):
     return _out(d * np.sqrt(k))
 
 
+@_validate.finite_returns
 def optimal_tokens_table(flops) -> pd.DataFrame:
     """Compute-optimal tokens at the budgets ``flops`` (FLOP, > 0) under every fit.
 
@@ -365,6 +367,7 @@ def dataset_year(tokens, growth_oom_per_year=None):
     return _out(trend("largest_dataset_year") + np.log10(d / trend("largest_dataset_tokens")) / g)
 
 
+@_validate.finite_returns
 def wall_table(*, text_stock_tokens, max_epochs, overtrain_factor, usd_per_gpu_hour, mfu, gpu,
                precision, flop_basis) -> pd.DataFrame:
     """Where the wall binds under every fit: compute and dollars for four readings of the stock.
@@ -426,6 +429,7 @@ def _stock_spread() -> tuple[float, float]:
     return lo, hi
 
 
+@_validate.finite_returns
 def monte_carlo(*, n_draws, seed, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc_mfu_halfwidth,
                 max_epochs, gpu, precision, flop_basis) -> pd.DataFrame:
     """Draw the uncertain inputs and return, per draw, where the data wall binds.
@@ -478,7 +482,7 @@ def monte_carlo(*, n_draws, seed, text_stock_tokens, usd_per_gpu_hour, mfu, mc_p
                   mfu=mfu, mc_price_factor=mc_price_factor, mc_mfu_halfwidth=mc_mfu_halfwidth, max_epochs=max_epochs,
                   gpu=gpu, precision=precision, flop_basis=flop_basis)
     n = _validate.integer("n_draws", n_draws, low=1)
-    rng = np.random.default_rng(_validate.integer("seed", seed, low=0))
+    rng = np.random.default_rng(_validate.integer("seed", seed, low=0, high=2**63 - 1))
     s0 = _validate.positive("text_stock_tokens", text_stock_tokens, scalar=True)
     p0 = _validate.positive("usd_per_gpu_hour", usd_per_gpu_hour, scalar=True)
     m0 = _validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True, scalar=True)
@@ -533,6 +537,7 @@ def summarise(draws: pd.DataFrame, columns=("flops_wall", "usd_wall", "year_wall
                         index=list(columns))
 
 
+@_validate.finite_returns
 def sensitivity(*, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc_mfu_halfwidth, max_epochs,
                 gpu, precision, flop_basis, output: str = "usd_wall") -> pd.DataFrame:
     """One-at-a-time sensitivity of where the wall binds (the data of a tornado chart).
@@ -809,6 +814,7 @@ NUMBER_KINDS = ("usd", "per_usd", "implied_price", "implied_mfu", "per_mfu", "us
                 "label")
 
 
+@_validate.finite_returns
 def chapter_numbers(*, usd_per_gpu_hour, mfu, gpu, precision, flop_basis, run_days, it_watts_per_gpu, pue,
                     text_stock_tokens, max_epochs, overtrain_factor, mc_price_factor, mc_mfu_halfwidth, seed,
                     mc_draws) -> dict:

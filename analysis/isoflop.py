@@ -761,7 +761,7 @@ def simulate_isoflop_studies(law, design, *, n_studies, noise, seed) -> IsoFlopS
         raise ValueError(f"design={design!r} is not an IsoFlopDesign; build it with isoflop_design()")
     m = _validate.integer("n_studies", n_studies, 1, 10_000_000)
     s = _validate.in_range("noise", noise, 0.0, 0.5, scalar=True)
-    sd = _validate.integer("seed", seed, 0, None)
+    sd = _validate.integer("seed", seed, 0, 2**63 - 1)
     law = generating_law(law)
     true_loss = np.asarray(law.loss(design.params, design.tokens), dtype=float)
     if s > 0:

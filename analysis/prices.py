@@ -323,6 +323,10 @@ def fit_log_linear_decline(dates, usd_per_mtok, level=0.9, days_per_year=DAYS_PE
     n = len(p)
     tcrit = stats.t.ppf(0.5 + lev / 2.0, n - 2)
     b, se = float(res.slope), float(res.stderr)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ends = np.power(10.0, [-b, -(b + tcrit * se), -(b - tcrit * se)])
+    _validate.finite_result(ends, "the yearly factor or its interval", days_per_year=days_per_year,
+                            usd_per_mtok=usd_per_mtok)
     return DeclineFit(
         factor_per_year=10.0 ** (-b),
         ci_low=10.0 ** (-(b + tcrit * se)),

@@ -1072,7 +1072,7 @@ def fit_parametric_loss(params, tokens, loss, *, delta=1e-3, starts=None, n_boot
     nb = _validate.integer("n_bootstrap", n_bootstrap, 0, 1_000_000)
     lev = _validate.in_range("level", level, 0, 1, low_open=True, high_open=True, scalar=True)
     npol = _validate.integer("polish", polish, 1)
-    _validate.integer("seed", seed, 0)
+    seed = _validate.integer("seed", seed, 0, 2**63 - 1)
     if starts is None or isinstance(starts, dict):
         x0 = start_grid(starts)
     else:

@@ -346,6 +346,9 @@ def _overrides():
     parametric = [scaling.HOFFMANN_2022, scaling.BESIROGLU_2024, "hoffmann"]
     return {
         "datawall.verdict": {"essay_value": [9.0, 20.0]},
+        "isoflop.IsoFlopStudies.error_factor": {"law": [scaling.HOFFMANN_2022, scaling.LLAMA3_PROSE]},
+        "repetition.fresh_tokens_to_match": {"params": [7e10, 1.3e12]},
+        "scaling.exponent_for_data_multiplier": {"shrink": [2.0, 3.0]},
         "inference.kv_cache_bytes_per_token": {"head_dim": [128, 64]},
         "inference.architecture": {"data": [None]},
         "isoflop.isoflop_design": {"flops": [np.array([1e19, 1e20, 1e21])]},
