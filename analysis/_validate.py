@@ -23,12 +23,14 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["finite", "positive", "nonnegative", "in_range", "one_of", "integer", "instance", "law", "finite_returns", "flag",
+__all__ = ["finite", "positive", "nonnegative", "in_range", "one_of", "integer", "instance", "law", "finite_returns", "flag", "path",
            "finite_result", "interval", "vector"]
 
 
 def _show(value) -> str:
     """A short repr of ``value`` for an error message."""
+    if isinstance(value, np.generic):
+        value = value.item()  # 2.0, not np.float64(2.0)
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return f"{value.item()!r}"
@@ -222,8 +224,8 @@ def finite_result(result, what: str, **inputs):
     arr = np.asarray(result, dtype=float)
     if not np.all(np.isfinite(arr)):
         shown = ", ".join(f"{k}={_show(v)}" for k, v in inputs.items())
-        raise ValueError(f"{what} is not finite for {shown}: it overflows the float64 range "
-                         "(about 1.8e308); give inputs that keep it finite")
+        raise ValueError(f"{what} is not finite for {shown} (it leaves the float64 range, about 1e-308 "
+                         "to 1.8e308); give inputs that keep it finite")
     return result
 
 
@@ -310,8 +312,8 @@ def finite_returns(func):
             raise
         where = _first_non_finite(result, "result")
         if where:
-            raise ValueError(f"{func.__name__}({shown(args, kwargs)}): the {where} is not finite, the float64 "
-                             "range (about 1e-308 to 1.8e308) overflows; give inputs that keep it finite")
+            raise ValueError(f"{func.__name__}({shown(args, kwargs)}): the {where} is not finite (it leaves the "
+                             "float64 range, about 1e-308 to 1.8e308); give inputs that keep it finite")
         return result
 
     return wrapper
@@ -322,3 +324,13 @@ def flag(name: str, value) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name}={_show(value)} is not a bool; give True or False")
     return bool(value)
+
+
+def path(name: str, value):
+    """Return ``value`` as a :class:`pathlib.Path`; raise unless it is a string or path-like object."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(value, (str, os.PathLike)) or (isinstance(value, str) and not value):
+        raise ValueError(f"{name}={_show(value)} is not a path; give a file or folder path (str or Path)")
+    return Path(value)

@@ -170,7 +170,7 @@ def load(path: str | Path | None = None) -> dict[str, Assumption]:
         If the file is missing, is not TOML, or any entry is malformed or out of its range;
         the message names the file and the assumption.
     """
-    p = Path(path) if path is not None else ASSUMPTIONS_FILE
+    p = _validate.path("path", path) if path is not None else ASSUMPTIONS_FILE
     p = p.resolve()
     mtime = p.stat().st_mtime_ns if p.exists() else -1
     return dict(_load_cached(p, mtime))
@@ -190,7 +190,7 @@ def value(name: str, path: str | Path | None = None):
         If ``name`` is not an assumption (the message lists the known names).
     """
     table = load(path)
-    if name not in table:
+    if not isinstance(name, str) or name not in table:
         raise AssumptionsError(
             f"{ASSUMPTIONS_FILE if path is None else path}: no assumption named {name!r}; "
             f"known: {', '.join(table)}"

@@ -404,7 +404,7 @@ def ridge_batch(params, bits_per_param, bandwidth_bytes_per_second, peak_flops_p
     w = weight_bytes(n, bits_per_param)
     bw = _validate.positive("bandwidth_bytes_per_second", bandwidth_bytes_per_second)
     peak = _validate.positive("peak_flops_per_second", peak_flops_per_second)
-    return _out(peak * w / (bw * FORWARD_FLOPS_PER_PARAM * n))
+    return _out((peak / bw) * (w / (FORWARD_FLOPS_PER_PARAM * n)))  # in this order no product overflows
 
 
 # ------------------------------------------------------------------------------------------
