@@ -594,7 +594,7 @@ class PowerLawAllocation:
         c = _validate.positive("flops", flops)
         d = self.tokens_coef * c**self.b
         with np.errstate(over="ignore"):
-            out = d * (d * FLOPS_PER_PARAM_TOKEN / c)
+            out = d * d * FLOPS_PER_PARAM_TOKEN / c
         return _out(_validate.finite_result(out, "tokens per parameter", flops=flops))
 
     @_validate.finite_returns
