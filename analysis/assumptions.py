@@ -35,6 +35,8 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from analysis import _validate
+
 __all__ = [
     "ASSUMPTIONS_FILE",
     "Assumption",
@@ -89,6 +91,7 @@ class Assumption:
         AssumptionsError
             Naming the assumption, the value and what is accepted.
         """
+        _validate.instance("source", source, str, "a string (where the value comes from)")
         where = f"{source}: " if source else ""
         if self.allowed is not None:
             if candidate not in self.allowed:
@@ -298,7 +301,7 @@ def load(path: str | Path | None = None) -> Assumptions:
         If the file is missing, is not TOML, or any entry is malformed or out of its range;
         the message names the file and the assumption.
     """
-    p = Path(path) if path is not None else ASSUMPTIONS_FILE
+    p = _validate.path("path", path) if path is not None else ASSUMPTIONS_FILE
     p = p.resolve()
     mtime = p.stat().st_mtime_ns if p.exists() else -1
     return _load_cached(p, mtime)

@@ -34,6 +34,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis import _validate
+
 __all__ = [
     "DATA_DIR",
     "BIB_FILE",
@@ -117,7 +119,7 @@ def _bib_keys_cached(path: Path, mtime_ns: int) -> frozenset[str]:
 
 def bib_keys(path: str | Path | None = None) -> frozenset[str]:
     """The citation keys defined in ``references.bib``."""
-    p = Path(path) if path is not None else BIB_FILE
+    p = _validate.path("path", path) if path is not None else BIB_FILE
     if not p.exists():
         raise DataFileError(f"{p}: the bibliography file does not exist")
     return _bib_keys_cached(p.resolve(), p.stat().st_mtime_ns)
@@ -125,7 +127,7 @@ def bib_keys(path: str | Path | None = None) -> frozenset[str]:
 
 def names(data_dir: str | Path | None = None) -> list[str]:
     """Names of all datasets (CSV files) in ``data/``, sorted."""
-    d = Path(data_dir) if data_dir is not None else DATA_DIR
+    d = _validate.path("data_dir", data_dir) if data_dir is not None else DATA_DIR
     return sorted(p.stem for p in d.glob("*.csv"))
 
 
@@ -138,11 +140,12 @@ def meta(name: str, data_dir: str | Path | None = None) -> Dataset:
         If the CSV or sidecar is missing, the YAML is malformed, a field is unknown or missing,
         or a source key is not in ``references.bib``.
     """
-    d = Path(data_dir) if data_dir is not None else DATA_DIR
+    _validate.instance("name", name, str, "a dataset name (a file stem in data/)")
+    d = _validate.path("data_dir", data_dir) if data_dir is not None else DATA_DIR
     csv_path, meta_path = d / f"{name}.csv", d / f"{name}.yml"
     if not csv_path.exists():
         known = ", ".join(names(d)) or "none"
-        raise DataFileError(f"{csv_path}: no such data file (known datasets: {known})")
+        raise DataFileError(f"name={name!r}: {csv_path}: no such data file (known datasets: {known})")
     if not meta_path.exists():
         raise DataFileError(f"{meta_path}: missing provenance sidecar for {csv_path.name}")
 

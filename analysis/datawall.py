@@ -111,6 +111,7 @@ def fit_power_law(law) -> tuple[float, float]:
     tuple of float
         ``k`` (tokens per FLOP**b) and ``b`` (dimensionless).
     """
+    _validate.law("law", law)
     c1, c2 = 1e20, 1e30
     d1 = float(law.compute_optimal(c1)[1])
     d2 = float(law.compute_optimal(c2)[1])
@@ -146,7 +147,8 @@ def trend(quantity: str, field: str = "value") -> float:
     _validate.one_of("field", field, ["value", "low", "high"])
     out = t.loc[quantity, field]
     if out is None or (isinstance(out, float) and math.isnan(out)):
-        raise ValueError(f"{quantity} has no {field} in text_stock_trends.csv")
+        raise ValueError(f"field={field!r} is not given for quantity={quantity!r} in text_stock_trends.csv; "
+                         "give field='value'")
     return float(out)
 
 
@@ -155,6 +157,7 @@ def trend(quantity: str, field: str = "value") -> float:
 # ----------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def unique_stock_tokens(effective_stock_tokens):
     """Unique tokens behind an effective stock: divide by Villalobos et al.'s multi-epoch multiplier.
 
@@ -188,10 +191,37 @@ def _out(x):
     return float(x) if np.ndim(x) == 0 else x
 
 
+def _check_inputs(**values) -> None:
+    """Check the chapter's assumptions by name before any is used (each must be a single value)."""
+    ge1 = dict(low=1.0, high=np.inf, high_open=True, scalar=True)
+    checks = {
+        # at least one token: below that the wall's compute and cost underflow to 0
+        "text_stock_tokens": lambda k, v: _validate.in_range(k, v, **ge1),
+        "usd_per_gpu_hour": lambda k, v: _validate.positive(k, v, scalar=True),
+        "run_days": lambda k, v: _validate.positive(k, v, scalar=True),
+        "it_watts_per_gpu": lambda k, v: _validate.positive(k, v, scalar=True),
+        "mfu": lambda k, v: _validate.in_range(k, v, 0.0, 1.0, low_open=True, scalar=True),
+        "mc_mfu_halfwidth": lambda k, v: _validate.in_range(k, v, 0.0, 1.0, scalar=True),
+        "max_epochs": lambda k, v: _validate.in_range(k, v, **ge1),
+        "overtrain_factor": lambda k, v: _validate.in_range(k, v, **ge1),
+        "mc_price_factor": lambda k, v: _validate.in_range(k, v, **ge1),
+        "pue": lambda k, v: _validate.in_range(k, v, **ge1),
+        "seed": lambda k, v: _validate.integer(k, v, 0, 2**63 - 1),
+        "mc_draws": lambda k, v: _validate.integer(k, v, 1, 10_000_000),
+        "n_draws": lambda k, v: _validate.integer(k, v, 1, 10_000_000),
+        "gpu": lambda k, v: _validate.one_of(k, v, hardware.gpu_names()),
+        "precision": lambda k, v: _validate.one_of(k, v, hardware.PRECISIONS),
+        "flop_basis": lambda k, v: _validate.one_of(k, v, hardware.FLOP_BASES),
+    }
+    for key, value in values.items():
+        checks[key](key, value)
+
+
 def _check_overtrain(overtrain_factor):
     return _validate.in_range("overtrain_factor", overtrain_factor, 1.0, np.inf, high_open=True)
 
 
+@_validate.finite_returns
 def optimal_tokens(flops, law, overtrain_factor=1.0):
     """Training tokens of a run of ``flops`` under ``law``, overtrained by ``overtrain_factor``.
 
@@ -220,10 +250,12 @@ def optimal_tokens(flops, law, overtrain_factor=1.0):
     """
     c = _validate.positive("flops", flops)
     k = _check_overtrain(overtrain_factor)
+    _validate.law("law", law)
     d = np.asarray(law.compute_optimal(c)[1], dtype=float)
     return _out(d * np.sqrt(k))
 
 
+@_validate.finite_returns
 def optimal_tokens_table(flops) -> pd.DataFrame:
     """Compute-optimal tokens at the budgets ``flops`` (FLOP, > 0) under every fit.
 
@@ -233,7 +265,7 @@ def optimal_tokens_table(flops) -> pd.DataFrame:
         One row per fit (index: short name), one column per budget; ``name`` and ``source``
         columns first.
     """
-    c = np.atleast_1d(_validate.positive("flops", flops))
+    c = _validate.vector("flops", _validate.positive("flops", flops))
     rows = {}
     for key, law in fits().items():
         rows[key] = {"name": law.name, "source": law.source,
@@ -241,6 +273,7 @@ def optimal_tokens_table(flops) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+@_validate.finite_returns
 def wall_flops(tokens, law, overtrain_factor=1.0):
     """Compute at which a run under ``law`` (overtrained by ``overtrain_factor``) needs ``tokens``.
 
@@ -275,6 +308,7 @@ def wall_flops(tokens, law, overtrain_factor=1.0):
     return _out((d / np.sqrt(k) / coef) ** (1.0 / b))
 
 
+@_validate.finite_returns
 def dataset_year(tokens, growth_oom_per_year=None):
     """Year in which the largest training dataset reaches ``tokens`` on the historical trend.
 
@@ -305,6 +339,7 @@ def dataset_year(tokens, growth_oom_per_year=None):
     return _out(trend("largest_dataset_year") + np.log10(d / trend("largest_dataset_tokens")) / g)
 
 
+@_validate.finite_returns
 def wall_table(*, text_stock_tokens, max_epochs, overtrain_factor, usd_per_gpu_hour, mfu, gpu,
                precision, flop_basis) -> pd.DataFrame:
     """Where the wall binds under every fit: compute and dollars for four readings of the stock.
@@ -331,10 +366,12 @@ def wall_table(*, text_stock_tokens, max_epochs, overtrain_factor, usd_per_gpu_h
         One row per fit: ``name``, ``b`` and, for each reading, ``tokens_<r>``, ``flops_<r>``,
         ``usd_<r>``.
     """
+    _check_inputs(text_stock_tokens=text_stock_tokens, max_epochs=max_epochs, overtrain_factor=overtrain_factor,
+                  usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis)
     unique = unique_stock_tokens(text_stock_tokens)
     readings = {
         "unique": (unique, 1.0),
-        "effective": (float(_validate.positive("text_stock_tokens", text_stock_tokens)), 1.0),
+        "effective": (_validate.positive("text_stock_tokens", text_stock_tokens, scalar=True), 1.0),
         "repeated": (usable_tokens(unique, max_epochs), 1.0),
         "overtrained": (float(text_stock_tokens), overtrain_factor),
     }
@@ -364,6 +401,7 @@ def _stock_spread() -> tuple[float, float]:
     return lo, hi
 
 
+@_validate.finite_returns
 def monte_carlo(*, n_draws, seed, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc_mfu_halfwidth,
                 max_epochs, gpu, precision, flop_basis) -> pd.DataFrame:
     """Draw the uncertain inputs and return, per draw, where the data wall binds.
@@ -412,14 +450,17 @@ def monte_carlo(*, n_draws, seed, text_stock_tokens, usd_per_gpu_hour, mfu, mc_p
     ValueError
         If an input is out of range.
     """
+    _check_inputs(n_draws=n_draws, seed=seed, text_stock_tokens=text_stock_tokens, usd_per_gpu_hour=usd_per_gpu_hour,
+                  mfu=mfu, mc_price_factor=mc_price_factor, mc_mfu_halfwidth=mc_mfu_halfwidth, max_epochs=max_epochs,
+                  gpu=gpu, precision=precision, flop_basis=flop_basis)
     n = _validate.integer("n_draws", n_draws, low=1)
-    rng = np.random.default_rng(_validate.integer("seed", seed, low=0))
-    s0 = float(_validate.positive("text_stock_tokens", text_stock_tokens))
-    p0 = float(_validate.positive("usd_per_gpu_hour", usd_per_gpu_hour))
-    m0 = float(_validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True))
-    pf = float(_validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True))
-    mh = float(_validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0))
-    me = float(_validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True))
+    rng = np.random.default_rng(_validate.integer("seed", seed, low=0, high=2**63 - 1))
+    s0 = _validate.positive("text_stock_tokens", text_stock_tokens, scalar=True)
+    p0 = _validate.positive("usd_per_gpu_hour", usd_per_gpu_hour, scalar=True)
+    m0 = _validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True, scalar=True)
+    pf = _validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True, scalar=True)
+    mh = _validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0, scalar=True)
+    me = _validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True, scalar=True)
     peak = hardware.peak_flops_per_second(gpu, precision, flop_basis)
 
     laws = fits()
@@ -468,6 +509,7 @@ def summarise(draws: pd.DataFrame, columns=("flops_wall", "usd_wall", "year_wall
                         index=list(columns))
 
 
+@_validate.finite_returns
 def sensitivity(*, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc_mfu_halfwidth, max_epochs,
                 gpu, precision, flop_basis, output: str = "usd_wall") -> pd.DataFrame:
     """One-at-a-time sensitivity of where the wall binds (the data of a tornado chart).
@@ -495,12 +537,15 @@ def sensitivity(*, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc
         ``low``, ``high`` (output at each end), ``baseline``, ``swing`` (``log10(max/min)``).
     """
     _validate.one_of("output", output, ["usd_wall", "flops_wall"])
-    s0 = float(_validate.positive("text_stock_tokens", text_stock_tokens))
-    p0 = float(_validate.positive("usd_per_gpu_hour", usd_per_gpu_hour))
-    m0 = float(_validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True))
-    pf = float(_validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True))
-    mh = float(_validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0))
-    me = float(_validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True))
+    _check_inputs(text_stock_tokens=text_stock_tokens, usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu,
+                  mc_price_factor=mc_price_factor, mc_mfu_halfwidth=mc_mfu_halfwidth, max_epochs=max_epochs,
+                  gpu=gpu, precision=precision, flop_basis=flop_basis)
+    s0 = _validate.positive("text_stock_tokens", text_stock_tokens, scalar=True)
+    p0 = _validate.positive("usd_per_gpu_hour", usd_per_gpu_hour, scalar=True)
+    m0 = _validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True, scalar=True)
+    pf = _validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True, scalar=True)
+    mh = _validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0, scalar=True)
+    me = _validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True, scalar=True)
     laws = fits()
     walls = {k: wall_flops(s0, law) for k, law in laws.items()}
     order = sorted(walls, key=walls.get)

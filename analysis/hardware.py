@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -110,7 +111,8 @@ def gpu_spec(gpu: str) -> dict:
     Returns
     -------
     dict
-        Column name to value (throughput in TFLOP/s per GPU, power in W).
+        Column name to value (throughput in TFLOP/s per GPU, power in W); a value the file
+        leaves blank is None.
 
     Raises
     ------
@@ -118,7 +120,8 @@ def gpu_spec(gpu: str) -> dict:
         If ``gpu`` is not in the catalogue (the message lists the known names).
     """
     row = _catalogue().loc[_check_gpu(gpu)]
-    return {"gpu": gpu, **row.to_dict()}
+    # a value the sources leave blank is None, never a NaN that would flow silently into sums
+    return {"gpu": gpu, **{k: None if pd.isna(v) else v for k, v in row.to_dict().items()}}
 
 
 def peak_flops_per_second(gpu: str, precision: str = "fp8", flop_basis: str = "dense") -> float:
@@ -155,7 +158,11 @@ def peak_flops_per_second(gpu: str, precision: str = "fp8", flop_basis: str = "d
     _check_gpu(gpu)
     _validate.one_of("precision", precision, PRECISIONS)
     _validate.one_of("flop_basis", flop_basis, FLOP_BASES)
-    return float(_catalogue().loc[gpu, f"tflops_{precision}_{flop_basis}"]) * _TERA
+    peak = float(_catalogue().loc[gpu, f"tflops_{precision}_{flop_basis}"]) * _TERA
+    if not (math.isfinite(peak) and peak > 0):
+        raise ValueError(f"gpu={gpu!r} has no positive {precision} {flop_basis} peak in data/gpus.csv "
+                         f"(it reads {peak:g} FLOP/s); choose another gpu, precision or flop_basis")
+    return peak
 
 
 def _mfu(mfu) -> np.ndarray:
@@ -166,6 +173,7 @@ def _out(x):
     return float(x) if np.ndim(x) == 0 else x
 
 
+@_validate.finite_returns
 def flops_per_gpu_hour(*, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense"):
     """FLOPs one GPU delivers in an hour at model FLOPs utilisation ``mfu``.
 
@@ -189,6 +197,7 @@ def flops_per_gpu_hour(*, mfu, gpu: str, precision: str = "fp8", flop_basis: str
     return _out(peak_flops_per_second(gpu, precision, flop_basis) * _mfu(mfu) * SECONDS_PER_HOUR)
 
 
+@_validate.finite_returns
 def usd_to_gpu_hours(usd, *, usd_per_gpu_hour):
     """GPU-hours a budget buys.
 
@@ -214,6 +223,7 @@ def usd_to_gpu_hours(usd, *, usd_per_gpu_hour):
     return _out(u / p)
 
 
+@_validate.finite_returns
 def gpu_hours_to_usd(gpu_hours, *, usd_per_gpu_hour):
     """Cost (USD) of ``gpu_hours`` (>= 0) at ``usd_per_gpu_hour`` (> 0)."""
     h = _validate.nonnegative("gpu_hours", gpu_hours)
@@ -221,18 +231,21 @@ def gpu_hours_to_usd(gpu_hours, *, usd_per_gpu_hour):
     return _out(h * p)
 
 
+@_validate.finite_returns
 def gpu_hours_to_flops(gpu_hours, *, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense"):
     """Training FLOPs delivered by ``gpu_hours`` (>= 0) GPU-hours; see :func:`flops_per_gpu_hour`."""
     h = _validate.nonnegative("gpu_hours", gpu_hours)
     return _out(h * np.asarray(flops_per_gpu_hour(mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis)))
 
 
+@_validate.finite_returns
 def flops_to_gpu_hours(flops, *, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense"):
     """GPU-hours needed for ``flops`` (FLOP, >= 0) training FLOPs; inverse of :func:`gpu_hours_to_flops`."""
     c = _validate.nonnegative("flops", flops)
     return _out(c / np.asarray(flops_per_gpu_hour(mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis)))
 
 
+@_validate.finite_returns
 def flops_per_usd(*, usd_per_gpu_hour, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense"):
     """Training FLOPs one dollar buys: ``peak x mfu x 3600 / price``.
 
@@ -264,6 +277,7 @@ def flops_per_usd(*, usd_per_gpu_hour, mfu, gpu: str, precision: str = "fp8", fl
     return _out(np.asarray(flops_per_gpu_hour(mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis)) / p)
 
 
+@_validate.finite_returns
 def usd_to_flops(usd, *, usd_per_gpu_hour, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense"):
     """Training FLOPs a budget buys.
 
@@ -295,6 +309,7 @@ def usd_to_flops(usd, *, usd_per_gpu_hour, mfu, gpu: str, precision: str = "fp8"
     return _out(u * np.asarray(rate))
 
 
+@_validate.finite_returns
 def flops_to_usd(flops, *, usd_per_gpu_hour, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense"):
     """Cost (USD) of ``flops`` (FLOP, >= 0) training FLOPs; inverse of :func:`usd_to_flops`."""
     c = _validate.nonnegative("flops", flops)
@@ -303,6 +318,7 @@ def flops_to_usd(flops, *, usd_per_gpu_hour, mfu, gpu: str, precision: str = "fp
     return _out(c / np.asarray(rate))
 
 
+@_validate.finite_returns
 def implied_usd_per_gpu_hour(flops_per_dollar, *, mfu, gpu: str, precision: str = "fp8",
                              flop_basis: str = "dense"):
     """The GPU-hour price at which one dollar buys ``flops_per_dollar`` FLOPs.
@@ -333,6 +349,7 @@ def implied_usd_per_gpu_hour(flops_per_dollar, *, mfu, gpu: str, precision: str 
     return _out(np.asarray(flops_per_gpu_hour(mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis)) / r)
 
 
+@_validate.finite_returns
 def implied_mfu(flops_per_dollar, *, usd_per_gpu_hour, gpu: str, precision: str = "fp8",
                 flop_basis: str = "dense"):
     """The utilisation at which one dollar buys ``flops_per_dollar`` FLOPs at a given price.
@@ -363,6 +380,7 @@ def implied_mfu(flops_per_dollar, *, usd_per_gpu_hour, gpu: str, precision: str 
     return _out(r * p / (peak_flops_per_second(gpu, precision, flop_basis) * SECONDS_PER_HOUR))
 
 
+@_validate.finite_returns
 def gpu_count(flops, *, run_days, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense"):
     """Number of GPUs that deliver ``flops`` in ``run_days`` of wall-clock training.
 
@@ -395,6 +413,7 @@ def gpu_count(flops, *, run_days, mfu, gpu: str, precision: str = "fp8", flop_ba
     return _out(hours / (d * 24.0))
 
 
+@_validate.finite_returns
 def run_days_for(flops, *, n_gpus, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense"):
     """Wall-clock days ``n_gpus`` (> 0) GPUs need for ``flops`` (FLOP, >= 0); inverse of :func:`gpu_count`."""
     hours = np.asarray(flops_to_gpu_hours(flops, mfu=mfu, gpu=gpu, precision=precision, flop_basis=flop_basis))
@@ -402,6 +421,7 @@ def run_days_for(flops, *, n_gpus, mfu, gpu: str, precision: str = "fp8", flop_b
     return _out(hours / (n * 24.0))
 
 
+@_validate.finite_returns
 def facility_watts(n_gpus, *, it_watts_per_gpu, pue):
     """Facility power of a cluster: ``n_gpus x it_watts_per_gpu x pue``.
 
@@ -430,6 +450,7 @@ def facility_watts(n_gpus, *, it_watts_per_gpu, pue):
     return _out(n * w * p)
 
 
+@_validate.finite_returns
 def energy_joules(watts, *, seconds):
     """Energy (J) of drawing ``watts`` (W, >= 0) for ``seconds`` (s, >= 0)."""
     w = _validate.nonnegative("watts", watts)
@@ -437,6 +458,7 @@ def energy_joules(watts, *, seconds):
     return _out(w * s)
 
 
+@_validate.finite_returns
 def training_run(flops, *, usd_per_gpu_hour, mfu, gpu: str, precision: str = "fp8", flop_basis: str = "dense",
                  run_days, it_watts_per_gpu, pue) -> dict:
     """Everything a training run of ``flops`` FLOPs takes: GPU-hours, dollars, GPUs, power, energy.

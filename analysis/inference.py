@@ -85,6 +85,7 @@ def _out(x):
 # ------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def flops_per_token(params, n_layers=0, context_tokens=0, d_attn=0):
     """Forward-pass FLOPs to generate one token: ``2 N + 2 n_layers n_ctx d_attn``.
 
@@ -127,6 +128,7 @@ def flops_per_token(params, n_layers=0, context_tokens=0, d_attn=0):
     return _out(FORWARD_FLOPS_PER_PARAM * n + 2.0 * layers * ctx * width)
 
 
+@_validate.finite_returns
 def kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, bytes_per_element=2.0):
     """Bytes of key-value cache stored for each token of context.
 
@@ -162,6 +164,7 @@ def kv_cache_bytes_per_token(n_layers, n_kv_heads, head_dim, bytes_per_element=2
     return _out(2.0 * layers * heads * dim * b)
 
 
+@_validate.finite_returns
 def weight_bytes(params, bits_per_param):
     """Bytes needed to hold ``params`` weights at ``bits_per_param`` bits each.
 
@@ -193,6 +196,7 @@ def weight_bytes(params, bits_per_param):
     return _out(n * bits / 8.0)
 
 
+@_validate.finite_returns
 def params_from_architecture(n_layers, d_model, d_ffn, n_heads, n_kv_heads, vocab_size,
                              head_dim=None, tied_embeddings=False, gated_ffn=True):
     """Parameter count of a Llama-style decoder-only Transformer.
@@ -228,13 +232,15 @@ def params_from_architecture(n_layers, d_model, d_ffn, n_heads, n_kv_heads, voca
     >>> f"{params_from_architecture(32, 4096, 14336, 32, 8, 128256):,.0f}"  # Llama 3 8B
     '8,030,261,248'
     """
-    layers = float(_validate.positive("n_layers", n_layers))
-    d = float(_validate.positive("d_model", d_model))
-    ffn = float(_validate.positive("d_ffn", d_ffn))
-    heads = float(_validate.positive("n_heads", n_heads))
-    kv = float(_validate.positive("n_kv_heads", n_kv_heads))
-    vocab = float(_validate.positive("vocab_size", vocab_size))
-    hd = d / heads if head_dim is None else float(_validate.positive("head_dim", head_dim))
+    layers = _validate.positive("n_layers", n_layers, scalar=True)
+    d = _validate.positive("d_model", d_model, scalar=True)
+    ffn = _validate.positive("d_ffn", d_ffn, scalar=True)
+    heads = _validate.positive("n_heads", n_heads, scalar=True)
+    kv = _validate.positive("n_kv_heads", n_kv_heads, scalar=True)
+    vocab = _validate.positive("vocab_size", vocab_size, scalar=True)
+    hd = d / heads if head_dim is None else _validate.positive("head_dim", head_dim, scalar=True)
+    tied_embeddings = _validate.flag("tied_embeddings", tied_embeddings)
+    gated_ffn = _validate.flag("gated_ffn", gated_ffn)
     attn = 2.0 * d * heads * hd + 2.0 * d * kv * hd
     mlp = (3.0 if gated_ffn else 2.0) * d * ffn
     per_layer = attn + mlp + 2.0 * d
@@ -263,9 +269,12 @@ def architecture(model, data=None):
     ValueError
         If ``model`` is not in the table.
     """
+    import pandas as pd
+
     from analysis import datasets
 
-    df = datasets.load("model_architectures") if data is None else data
+    df = datasets.load("model_architectures") if data is None else _validate.instance(
+        "data", data, pd.DataFrame, "None or the DataFrame of data/model_architectures.csv")
     _validate.one_of("model", model, list(df["model"]))
     row = df.loc[df["model"] == model].iloc[0].to_dict()
     row["params"] = params_from_architecture(
@@ -283,6 +292,7 @@ def architecture(model, data=None):
 # ------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def decode_tokens_per_second(bandwidth_bytes_per_second, bytes_per_token):
     """Upper bound on batch-1 decoding speed: ``bandwidth / bytes read per token``.
 
@@ -313,6 +323,7 @@ def decode_tokens_per_second(bandwidth_bytes_per_second, bytes_per_token):
     return _out(bw / b)
 
 
+@_validate.finite_returns
 def decode_throughput(params, bits_per_param, bandwidth_bytes_per_second, peak_flops_per_second,
                       batch=1, context_tokens=0, kv_bytes_per_token=0.0):
     """Roofline for decoding: aggregate tokens per second of ``batch`` sequences in lockstep.
@@ -369,6 +380,7 @@ def decode_throughput(params, bits_per_param, bandwidth_bytes_per_second, peak_f
     return _out(b / np.maximum(memory_seconds, compute_seconds))
 
 
+@_validate.finite_returns
 def ridge_batch(params, bits_per_param, bandwidth_bytes_per_second, peak_flops_per_second):
     """Batch size at which decoding turns from memory-bound to compute-bound (no KV reads).
 
@@ -393,7 +405,7 @@ def ridge_batch(params, bits_per_param, bandwidth_bytes_per_second, peak_flops_p
     w = weight_bytes(n, bits_per_param)
     bw = _validate.positive("bandwidth_bytes_per_second", bandwidth_bytes_per_second)
     peak = _validate.positive("peak_flops_per_second", peak_flops_per_second)
-    return _out(peak * w / (bw * FORWARD_FLOPS_PER_PARAM * n))
+    return _out((peak / bw) * (w / (FORWARD_FLOPS_PER_PARAM * n)))  # in this order no product overflows
 
 
 # ------------------------------------------------------------------------------------------
@@ -401,6 +413,7 @@ def ridge_batch(params, bits_per_param, bandwidth_bytes_per_second, peak_flops_p
 # ------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def inference_flops(params, tokens_served):
     """Serving compute ``2 N T`` (FLOP) for ``tokens_served`` tokens (>= 0) of input and output.
 
@@ -414,6 +427,7 @@ def inference_flops(params, tokens_served):
     return _out(FORWARD_FLOPS_PER_PARAM * n * t)
 
 
+@_validate.finite_returns
 def lifetime_flops(params, train_tokens, tokens_served):
     """Training plus serving compute over a model's life: ``6 N D + 2 N T`` (FLOP).
 
@@ -427,6 +441,7 @@ def lifetime_flops(params, train_tokens, tokens_served):
                 + np.asarray(inference_flops(params, tokens_served)))
 
 
+@_validate.finite_returns
 def break_even_tokens_served(train_tokens, tokens_per_answer_multiplier=1.0):
     """Tokens of *baseline* demand at which serving compute equals training compute.
 
@@ -462,11 +477,10 @@ def break_even_tokens_served(train_tokens, tokens_per_answer_multiplier=1.0):
 
 
 def _check_fit(fit):
-    if not isinstance(fit, ParametricLoss):
-        raise ValueError(f"fit={fit!r} is not an analysis.scaling.ParametricLoss")
-    return fit
+    return _validate.law("fit", fit, parametric=True)
 
 
+@_validate.finite_returns
 def chinchilla_tokens_for_params(fit, params):
     """Training tokens that make a model of ``params`` parameters compute-optimal under ``fit``.
 
@@ -496,8 +510,21 @@ def chinchilla_tokens_for_params(fit, params):
 
 
 def _optimum_one(fit, loss, demand):
-    """Minimise 6 N D(N) + 2 N T over N for one (loss, demand) pair; returns (N, D, total)."""
-    floor_n = (fit.A / (loss - fit.E)) ** (1.0 / fit.alpha)
+    """Minimise 6 N D(N) + 2 N T over N for one (loss, demand) pair; returns (N, D, total).
+
+    The loss becomes unreachable at the floor ``N_min = (A / (loss - E))**(1/alpha)``, where the
+    slope of the total compute tends to -inf. Every search loop is bounded.
+    """
+    def bad(why):
+        return ValueError(f"loss={loss!r} with inference_tokens={demand!r}: {why}")
+
+    try:
+        floor_n = (fit.A / (loss - fit.E)) ** (1.0 / fit.alpha)
+    except OverflowError:
+        floor_n = math.inf
+    if not (0.0 < floor_n < math.inf):
+        raise bad("the smallest model that reaches the loss is outside the float64 range; "
+                  "give a loss closer to the fit's range")
 
     def d_of(n):
         return (fit.B / (loss - fit.E - fit.A * n ** (-fit.alpha))) ** (1.0 / fit.beta)
@@ -505,24 +532,46 @@ def _optimum_one(fit, loss, demand):
     def slope(log_n):  # d total / d N, divided by nothing: sign is what matters
         n = math.exp(log_n)
         g = loss - fit.E - fit.A * n ** (-fit.alpha)
-        d = (fit.B / g) ** (1.0 / fit.beta)
+        if g <= 0:  # at or below the floor (rounding): the slope's limit there is -inf
+            return -1e300
+        try:
+            d = (fit.B / g) ** (1.0 / fit.beta)
+        except OverflowError:
+            return -1e300
         return TRAINING_FLOPS_PER_PARAM * d * (1.0 - fit.alpha * fit.A * n ** (-fit.alpha)
                                               / (fit.beta * g)) + FORWARD_FLOPS_PER_PARAM * demand
 
     lo = math.log(floor_n) + 1e-9
     hi = math.log(floor_n) + math.log(2.0)
-    while slope(hi) < 0:
+    for _ in range(100):
+        if slope(hi) >= 0:
+            break
         hi += math.log(10.0)
-        if hi > math.log(floor_n) + 200:
-            raise ValueError("no minimum found: the total-compute slope never turns positive")
-    while slope(lo) > 0:  # the slope tends to -inf at the floor; guard against rounding
+    else:
+        raise bad("no minimum found within 100 decades above the smallest model that reaches the loss")
+    for _ in range(60):  # the slope tends to -inf at the floor; guard against rounding
+        if slope(lo) <= 0:
+            break
         lo = math.log(floor_n) + (lo - math.log(floor_n)) / 10.0
+    else:
+        raise bad("the optimum is closer to the smallest model that reaches the loss than float64 can "
+                  "resolve; the inference demand must be smaller or the loss larger")
     log_n = optimize.brentq(slope, lo, hi, xtol=1e-13, rtol=1e-13)
     n = math.exp(log_n)
-    d = d_of(n)
-    return n, d, TRAINING_FLOPS_PER_PARAM * n * d + FORWARD_FLOPS_PER_PARAM * n * demand
+    try:
+        if loss - fit.E - fit.A * n ** (-fit.alpha) <= 0:
+            raise OverflowError  # the root sits on the floor to rounding: D is unbounded
+        d = d_of(n)
+        total = TRAINING_FLOPS_PER_PARAM * n * d + FORWARD_FLOPS_PER_PARAM * n * demand
+    except (OverflowError, ZeroDivisionError):
+        total = math.inf
+    if not (math.isfinite(total) and n > 0 and total > 0):
+        raise bad("the optimum's tokens or lifetime compute are outside the float64 range; "
+                  "give a smaller inference demand or a loss closer to the fit's range")
+    return n, d, total
 
 
+@_validate.finite_returns
 def inference_aware_optimum(fit, loss, inference_tokens):
     """Model size and training tokens that minimise lifetime compute at a target loss.
 
@@ -581,6 +630,7 @@ def inference_aware_optimum(fit, loss, inference_tokens):
     return _out(out[0]), _out(out[1]), _out(out[2])
 
 
+@_validate.finite_returns
 def equal_quality_comparison(fit, reference_params, inference_tokens, alternative_params=None):
     """Lifetime compute of a Chinchilla-optimal model against smaller models of equal quality.
 
@@ -613,8 +663,8 @@ def equal_quality_comparison(fit, reference_params, inference_tokens, alternativ
         If an input is out of range or the alternative cannot reach the loss at any data size.
     """
     fit = _check_fit(fit)
-    n_ref = float(_validate.positive("reference_params", reference_params))
-    demand = float(_validate.nonnegative("inference_tokens", inference_tokens))
+    n_ref = _validate.positive("reference_params", reference_params, scalar=True)
+    demand = _validate.nonnegative("inference_tokens", inference_tokens, scalar=True)
     d_ref = chinchilla_tokens_for_params(fit, n_ref)
     loss = fit.loss(n_ref, d_ref)
     ref_total = lifetime_flops(n_ref, d_ref, demand)
@@ -627,7 +677,7 @@ def equal_quality_comparison(fit, reference_params, inference_tokens, alternativ
         "optimum_saving_fraction": (ref_total - total_opt) / ref_total,
     }
     if alternative_params is not None:
-        n_alt = float(_validate.positive("alternative_params", alternative_params))
+        n_alt = _validate.positive("alternative_params", alternative_params, scalar=True)
         d_alt = fit.tokens_for_loss(n_alt, loss)
         alt_total = lifetime_flops(n_alt, d_alt, demand)
         out["alternative"] = {"params": n_alt, "train_tokens": d_alt, "total_flops": alt_total}
@@ -641,6 +691,7 @@ def equal_quality_comparison(fit, reference_params, inference_tokens, alternativ
 # ------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def arc_high_compute_cost_estimate(low_cost_per_task_usd, compute_ratio):
     """Estimated cost per task of a setting using ``compute_ratio`` times the compute.
 
@@ -657,6 +708,7 @@ def arc_high_compute_cost_estimate(low_cost_per_task_usd, compute_ratio):
     return _out(c * r)
 
 
+@_validate.finite_returns
 def points_per_decade(score_low, score_high, compute_ratio):
     """Score gained per tenfold increase of compute between two settings (points / decade).
 

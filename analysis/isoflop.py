@@ -180,6 +180,7 @@ def essay_claims() -> dict[str, float]:
 # ------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def allocation_tokens(flops, alpha, coef):
     """Optimal tokens ``D* = coef * flops**alpha`` (vectorised over all three arguments).
 
@@ -213,6 +214,7 @@ def allocation_tokens(flops, alpha, coef):
     return _out(k * np.exp(a * np.log(c)))
 
 
+@_validate.finite_returns
 def tokens_per_param_at(flops, tokens):
     """Tokens per parameter ``D / N`` of a run of ``flops`` FLOP on ``tokens`` tokens.
 
@@ -238,6 +240,7 @@ def tokens_per_param_at(flops, tokens):
     return _out(FLOPS_PER_PARAM_TOKEN * d * d / c)
 
 
+@_validate.finite_returns
 def coef_for_tokens(tokens, flops, alpha):
     """The coefficient ``A`` for which ``A * flops**alpha == tokens``.
 
@@ -266,6 +269,7 @@ def coef_for_tokens(tokens, flops, alpha):
     return _out(d / np.exp(a * np.log(c)))
 
 
+@_validate.finite_returns
 def exponent_for_tokens(tokens, flops, coef):
     """The exponent ``alpha`` for which ``coef * flops**alpha == tokens``.
 
@@ -294,6 +298,7 @@ def exponent_for_tokens(tokens, flops, coef):
     return _out(np.log(d / k) / np.log(c))
 
 
+@_validate.finite_returns
 def printed_interval(printed, decimals, mode="round"):
     """The interval of true values that print as ``printed`` with ``decimals`` decimals.
 
@@ -328,7 +333,7 @@ def printed_interval(printed, decimals, mode="round"):
     """
     _validate.one_of("mode", mode, ["round", "truncate"])
     n = _validate.integer("decimals", decimals, 0, 15)
-    p = float(_validate.finite("printed", printed))
+    p = _validate.finite("printed", printed, scalar=True)
     step = 10.0 ** (-n)
     if mode == "round":
         return p - 0.5 * step, p + 0.5 * step
@@ -336,6 +341,7 @@ def printed_interval(printed, decimals, mode="round"):
     return p, p + step
 
 
+@_validate.finite_returns
 def alpha_sensitivity(flops, delta_alpha, pivot_flops=1.0):
     """Factor by which ``D*(flops)`` moves when the exponent changes by ``delta_alpha``.
 
@@ -370,6 +376,7 @@ def alpha_sensitivity(flops, delta_alpha, pivot_flops=1.0):
     return _out(np.exp(da * np.log(c / p)))
 
 
+@_validate.finite_returns
 def extrapolation_distance(target_flops, fit_max_flops):
     """How far beyond its data a prediction reaches: ``target_flops / fit_max_flops``.
 
@@ -393,6 +400,7 @@ def extrapolation_distance(target_flops, fit_max_flops):
     return _out(t / m)
 
 
+@_validate.finite_returns
 def extrapolation_sd(fit_flops, target_flops, sd_log_tokens):
     """Standard deviation of ``log D*`` predicted by a least-squares line in ``log C``.
 
@@ -512,12 +520,12 @@ def isoflop_design(law, flops, *, sizes_per_budget, window_decades, min_params=N
     if np.unique(c).size < 2:
         raise ValueError(f"flops={flops!r} needs at least two distinct budgets")
     k = _validate.integer("sizes_per_budget", sizes_per_budget, 3, 1000)
-    w = float(_validate.in_range("window_decades", window_decades, 0.0, 3.0, low_open=True))
-    lo_lim = -np.inf if min_params is None else float(np.log10(_validate.positive("min_params", min_params)))
-    hi_lim = np.inf if max_params is None else float(np.log10(_validate.positive("max_params", max_params)))
+    w = _validate.in_range("window_decades", window_decades, 0.0, 3.0, low_open=True, scalar=True)
+    lo_lim = -np.inf if min_params is None else math.log10(_validate.positive("min_params", min_params, scalar=True))
+    hi_lim = np.inf if max_params is None else math.log10(_validate.positive("max_params", max_params, scalar=True))
     if lo_lim >= hi_lim:
         raise ValueError(f"min_params={min_params!r} must be below max_params={max_params!r}")
-    n_opt, _ = law.compute_optimal(c)
+    n_opt, _ = _validate.law("law", law).compute_optimal(c)
     centre = np.log10(np.asarray(n_opt, dtype=float))
     lo = np.maximum(centre - w, lo_lim)
     hi = np.minimum(centre + w, hi_lim)
@@ -542,7 +550,7 @@ def generating_law(law):
     """
     if isinstance(law, str):
         return PARAMETRIC_FITS[_validate.one_of("law", law, list(PARAMETRIC_FITS))]
-    return law
+    return _validate.law("law", law, parametric=True)
 
 
 def llama3_design(law, *, sizes_per_budget, window_decades, flops=None, size_limits=True) -> IsoFlopDesign:
@@ -570,7 +578,7 @@ def llama3_design(law, *, sizes_per_budget, window_decades, flops=None, size_lim
     """
     p = published()
     budgets = p["figure2_budgets"] if flops is None else flops
-    lo, hi = (p["min_params"], p["max_params"]) if size_limits else (None, None)
+    lo, hi = (p["min_params"], p["max_params"]) if _validate.flag("size_limits", size_limits) else (None, None)
     return isoflop_design(generating_law(law), budgets, sizes_per_budget=sizes_per_budget,
                           window_decades=window_decades, min_params=lo, max_params=hi)
 
@@ -639,6 +647,7 @@ def parabola_minima(params, losses):
     return 10.0 ** (u_opt + xm[:, 0]), status
 
 
+@_validate.finite_returns
 def fit_allocation(flops, tokens):
     """Least-squares fit of ``log D* = log A + alpha log C``; vectorised over studies.
 
@@ -714,18 +723,20 @@ class IsoFlopStudies:
         """Share of profiles whose minimum was not a parabola vertex inside the sampled sizes."""
         return float(np.mean(self.status != 0))
 
+    @_validate.finite_returns
     def predict_tokens(self, flops):
         """Each study's extrapolated optimal tokens at ``flops``; shape (n_studies, *flops.shape)."""
         c = _validate.positive("flops", flops)
         return self.tokens_coef.reshape((-1,) + (1,) * c.ndim) * np.exp(
             self.b.reshape((-1,) + (1,) * c.ndim) * np.log(c))
 
+    @_validate.finite_returns
     def error_factor(self, law, flops):
         """Predicted over true optimal tokens at ``flops``, shape (n_studies, *flops.shape).
 
         ``law`` is the generating law (anything with ``compute_optimal``).
         """
-        _, true = law.compute_optimal(flops)
+        _, true = _validate.law("law", law).compute_optimal(flops)
         return self.predict_tokens(flops) / np.asarray(true, dtype=float)
 
 
@@ -768,8 +779,8 @@ def simulate_isoflop_studies(law, design, *, n_studies, noise, seed) -> IsoFlopS
     if not isinstance(design, IsoFlopDesign):
         raise ValueError(f"design={design!r} is not an IsoFlopDesign; build it with isoflop_design()")
     m = _validate.integer("n_studies", n_studies, 1, 10_000_000)
-    s = float(_validate.in_range("noise", noise, 0.0, 0.5))
-    sd = _validate.integer("seed", seed, 0, None)
+    s = _validate.in_range("noise", noise, 0.0, 0.5, scalar=True)
+    sd = _validate.integer("seed", seed, 0, 2**63 - 1)
     law = generating_law(law)
     true_loss = np.asarray(law.loss(design.params, design.tokens), dtype=float)
     if s > 0:

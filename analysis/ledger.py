@@ -74,8 +74,8 @@ def verdict(essay_value: float, recomputed: float) -> str:
     ValueError
         If either value is not finite, is zero, or the two have opposite signs.
     """
-    e = float(_validate.finite("essay_value", essay_value))
-    r = float(_validate.finite("recomputed", recomputed))
+    e = _validate.finite("essay_value", essay_value, scalar=True)
+    r = _validate.finite("recomputed", recomputed, scalar=True)
     if e == 0 or r == 0 or (e > 0) != (r > 0):
         raise ValueError(f"essay_value={e!r} and recomputed={r!r} must be non-zero and of the same sign "
                          "for the ratio rule")

@@ -78,6 +78,7 @@ def _dates(name: str, value) -> np.ndarray:
     return arr.to_numpy(dtype="datetime64[D]")
 
 
+@_validate.finite_returns
 def blended_price(usd_per_mtok_input, usd_per_mtok_output, input_share):
     """Price per million tokens of a mix of input and output tokens.
 
@@ -113,6 +114,7 @@ def blended_price(usd_per_mtok_input, usd_per_mtok_output, input_share):
     return _out(s * pin + (1.0 - s) * pout)
 
 
+@_validate.finite_returns
 def price_ratios(old_input, old_output, new_input, new_output, input_share):
     """How many times cheaper the new prices are: per input token, per output token, blended.
 
@@ -147,6 +149,7 @@ def price_ratios(old_input, old_output, new_input, new_output, input_share):
     }
 
 
+@_validate.finite_returns
 def annual_factor(ratio, days, days_per_year=DAYS_PER_YEAR):
     """The constant yearly factor that compounds to ``ratio`` over ``days``.
 
@@ -173,6 +176,7 @@ def annual_factor(ratio, days, days_per_year=DAYS_PER_YEAR):
     return _out(r ** (y / d))
 
 
+@_validate.finite_returns
 def years_for_factor(factor, factor_per_year):
     """Years needed for a total change ``factor`` at a constant ``factor_per_year`` (> 1)."""
     f = _validate.positive("factor", factor)
@@ -223,7 +227,7 @@ def frontier_mask(dates, usd_per_mtok, scores, threshold):
     d = _dates("dates", dates)
     p = np.atleast_1d(_validate.positive("usd_per_mtok", usd_per_mtok))
     s = np.atleast_1d(_validate.finite("scores", scores))
-    t = float(_validate.finite("threshold", threshold))
+    t = _validate.finite("threshold", threshold, scalar=True)
     if not (len(d) == len(p) == len(s)):
         raise ValueError(f"dates, usd_per_mtok and scores must have the same length; got "
                          f"{len(d)}, {len(p)} and {len(s)}")
@@ -258,6 +262,7 @@ class DeclineFit:
     start: np.datetime64
     days_per_year: float = DAYS_PER_YEAR
 
+    @_validate.finite_returns
     def price_at(self, dates):
         """Fitted price (USD per million tokens) at the given dates."""
         d = _dates("dates", dates)
@@ -303,8 +308,8 @@ def fit_log_linear_decline(dates, usd_per_mtok, level=0.9, days_per_year=DAYS_PE
     """
     d = _dates("dates", dates)
     p = np.atleast_1d(_validate.positive("usd_per_mtok", usd_per_mtok))
-    lev = float(_validate.in_range("level", level, 0.0, 1.0, low_open=True, high_open=True))
-    dpy = float(_validate.positive("days_per_year", days_per_year))
+    lev = _validate.in_range("level", level, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
+    dpy = _validate.positive("days_per_year", days_per_year, scalar=True)
     if len(d) != len(p):
         raise ValueError(f"dates and usd_per_mtok must have the same length; got {len(d)} and {len(p)}")
     if len(p) < 3:
@@ -318,6 +323,10 @@ def fit_log_linear_decline(dates, usd_per_mtok, level=0.9, days_per_year=DAYS_PE
     n = len(p)
     tcrit = stats.t.ppf(0.5 + lev / 2.0, n - 2)
     b, se = float(res.slope), float(res.stderr)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ends = np.power(10.0, [-b, -(b + tcrit * se), -(b - tcrit * se)])
+    _validate.finite_result(ends, "the yearly factor or its interval", days_per_year=days_per_year,
+                            usd_per_mtok=usd_per_mtok)
     return DeclineFit(
         factor_per_year=10.0 ** (-b),
         ci_low=10.0 ** (-(b + tcrit * se)),
@@ -333,6 +342,7 @@ def fit_log_linear_decline(dates, usd_per_mtok, level=0.9, days_per_year=DAYS_PE
     )
 
 
+@_validate.finite_returns
 def active_share(params_active, params_total):
     """Fraction of a mixture-of-experts model's parameters used per token.
 
@@ -357,11 +367,13 @@ def active_share(params_active, params_total):
     t = _validate.positive("params_total", params_total)
     bad = a > t
     if np.any(bad):
-        raise ValueError(f"params_active={np.atleast_1d(a)[np.atleast_1d(bad)][0]!r} is larger than "
+        raise ValueError(f"params_active={np.broadcast_to(a, bad.shape)[bad].flat[0] if bad.ndim else float(a)!r} "
+                         "is larger than "
                          "params_total; a model cannot use more parameters than it has")
     return _out(a / t)
 
 
+@_validate.finite_returns
 def precision_reduction(bits_per_weight, reference_bits=16.0):
     """How many times fewer bits than ``reference_bits`` (16, i.e. FP16/BF16) a format uses."""
     b = _validate.in_range("bits_per_weight", bits_per_weight, 0.0, 64.0, low_open=True)
@@ -384,8 +396,7 @@ def essay(name: str) -> float:
     """Essay B's value for ``name`` (a short name of :data:`ESSAY_IDS`), from the claims ledger."""
     from analysis import essays
 
-    if name not in ESSAY_IDS:
-        raise ValueError(f"name={name!r} is not one of {sorted(ESSAY_IDS)}")
+    _validate.one_of("name", name, sorted(ESSAY_IDS))
     return essays.value(ESSAY_IDS[name])
 
 

@@ -92,6 +92,7 @@ def _out(x: np.ndarray):
     return float(x) if np.ndim(x) == 0 else x
 
 
+@_validate.finite_returns
 def effective_data(unique_tokens, epochs, r_star=R_D_STAR):
     """Effective data D' of ``unique_tokens`` seen for ``epochs`` passes.
 
@@ -139,6 +140,7 @@ def effective_data(unique_tokens, epochs, r_star=R_D_STAR):
     return _out(u + u * rs * (-np.expm1(-reps / rs)))
 
 
+@_validate.finite_returns
 def optimal_params_for_data(unique_tokens):
     """Chinchilla-optimal parameters for a single pass over ``unique_tokens`` (the law's U_N cap).
 
@@ -168,6 +170,7 @@ def optimal_params_for_data(unique_tokens):
     return _out((u * _G) ** (BETA / ALPHA) * _G)
 
 
+@_validate.finite_returns
 def effective_params(params, unique_tokens, r_star=R_N_STAR):
     """Effective parameters N' of a model of ``params`` trained on ``unique_tokens`` unique tokens.
 
@@ -224,11 +227,16 @@ def _law(n, d, u, m):
     return E + A / n_eff**ALPHA + B / d_eff**BETA
 
 
-def _multiplier(value):
-    m = _validate.in_range("data_multiplier", value, 0.0, np.inf, low_open=True, high_open=True)
-    return m
+#: Largest accepted data multiplier: far beyond any distillation gain (the assumption's range is
+#: 1-3), and small enough that multiplied token counts stay inside float64.
+MAX_DATA_MULTIPLIER = 1e6
 
 
+def _multiplier(value, scalar=False):
+    return _validate.in_range("data_multiplier", value, 0.0, MAX_DATA_MULTIPLIER, low_open=True, scalar=scalar)
+
+
+@_validate.finite_returns
 def data_constrained_loss(params, tokens, unique_tokens, data_multiplier=1.0):
     """Loss predicted by the data-constrained scaling law (authors' C4 fit).
 
@@ -280,6 +288,7 @@ def data_constrained_loss(params, tokens, unique_tokens, data_multiplier=1.0):
     return _out(_law(n, d, u, m))
 
 
+@_validate.finite_returns
 def unconstrained_optimum(flops):
     """Compute-optimal ``(params, tokens)`` with unlimited unique data (one epoch).
 
@@ -310,6 +319,7 @@ def unconstrained_optimum(flops):
     return _out(n), _out(c / n)
 
 
+@_validate.finite_returns
 def optimal_flops_for_data(unique_tokens):
     """Compute ``C_opt(U)`` whose unconstrained optimum uses exactly ``unique_tokens`` once.
 
@@ -339,6 +349,7 @@ def _optimal_loss_scale():
     return k, p
 
 
+@_validate.finite_returns
 def equivalent_flops(loss):
     """Unique-data-equivalent compute: the budget whose unconstrained optimum reaches ``loss``.
 
@@ -365,6 +376,7 @@ def equivalent_flops(loss):
     return _out(FLOPS_PER_PARAM_TOKEN * (k / (lo - E)) ** (1.0 / p))
 
 
+@_validate.finite_returns
 def data_constrained_optimum(flops, unique_tokens, data_multiplier=1.0, *, grid=129, iters=64):
     """Loss-minimising ``(params, tokens)`` for a budget when only ``unique_tokens`` exist.
 
@@ -411,8 +423,8 @@ def data_constrained_optimum(flops, unique_tokens, data_multiplier=1.0, *, grid=
     c = _validate.positive("flops", flops)
     u = _validate.positive("unique_tokens", unique_tokens)
     m = _multiplier(data_multiplier)
-    grid = _validate.integer("grid", grid, 9)
-    iters = _validate.integer("iters", iters, 10)
+    grid = _validate.integer("grid", grid, 9, 100_000)
+    iters = _validate.integer("iters", iters, 10, 10_000)
     c, u, m = np.broadcast_arrays(c, u, m)
     s = c / FLOPS_PER_PARAM_TOKEN
     n0 = np.asarray(unconstrained_optimum(c.ravel()), dtype=float)[0].reshape(c.shape)
@@ -447,6 +459,7 @@ def data_constrained_optimum(flops, unique_tokens, data_multiplier=1.0, *, grid=
     return _out(n), _out(s / n)
 
 
+@_validate.finite_returns
 def marginal_token_value(epochs, r_star=R_D_STAR):
     """Worth of a token seen on pass ``epochs`` relative to a fresh token: ``exp(-(epochs-1)/R*)``.
 
@@ -474,6 +487,7 @@ def marginal_token_value(epochs, r_star=R_D_STAR):
     return _out(np.exp(-(ep - 1.0) / rs))
 
 
+@_validate.finite_returns
 def average_token_value(epochs, r_star=R_D_STAR):
     """Average worth of the tokens of ``epochs`` passes: ``D' / D`` (1 for a single pass).
 
@@ -498,6 +512,7 @@ def average_token_value(epochs, r_star=R_D_STAR):
     return _out(np.asarray(effective_data(1.0, ep, r_star)) / ep)
 
 
+@_validate.finite_returns
 def loss_ceiling(unique_tokens, data_multiplier=1.0):
     """Lowest loss the law allows with ``unique_tokens``, at infinite compute.
 
@@ -545,6 +560,7 @@ def tokens_per_param_limit():
 # ------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def flops_for_epochs(epochs, unique_tokens, data_multiplier=1.0):
     """Budget at which the data-constrained optimum makes exactly ``epochs`` passes.
 
@@ -586,10 +602,17 @@ def flops_for_epochs(epochs, unique_tokens, data_multiplier=1.0):
             n, d = data_constrained_optimum(c, u[idx], m[idx])
             return np.log(d / u[idx]) - np.log(ep[idx])
 
-        out[idx] = c0 * np.exp(brentq(gap, np.log(0.5), np.log(1e8), xtol=1e-12, rtol=1e-12))
+        lo, hi = np.log(0.5), np.log(1e8)
+        if gap(lo) * gap(hi) > 0:
+            raise ValueError(
+                f"epochs={float(ep[idx])!r} is not reached with unique_tokens={float(u[idx])!r} and "
+                f"data_multiplier={float(m[idx])!r} between 0.5 and 1e8 times the one-epoch budget; "
+                "give fewer epochs or a data_multiplier closer to 1")
+        out[idx] = c0 * np.exp(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-12))
     return _out(out)
 
 
+@_validate.finite_returns
 def repetition_absorption(compute_multiple, unique_tokens=1e13):
     """For fixed unique data: what the optimal run looks like at ``compute_multiple`` x C_opt(U).
 
@@ -700,6 +723,7 @@ def _solve(fun, lo, hi):
     return float(np.exp(brentq(lambda x: fun(np.exp(x)), np.log(lo), np.log(hi), xtol=1e-13, rtol=1e-13)))
 
 
+@_validate.finite_returns
 def fresh_tokens_to_match(params, loss):
     """Unique (fresh, one-epoch) tokens a model of ``params`` needs to reach ``loss`` under the law.
 
@@ -720,14 +744,15 @@ def fresh_tokens_to_match(params, loss):
     ValueError
         If an input is not positive or the loss is out of reach for that model size.
     """
-    n = float(_validate.positive("params", params))
-    target = float(_validate.positive("loss", loss))
+    n = _validate.positive("params", params, scalar=True)
+    target = _validate.positive("loss", loss, scalar=True)
     lo, hi = 1.0, 1e22
     if _law(n, hi, hi, 1.0) > target or _law(n, lo, lo, 1.0) < target:
         raise ValueError(f"loss={target!r} is outside what params={n:g} reaches with 1 to 1e22 fresh tokens")
     return _solve(lambda d: _law(n, d, d, 1.0) - target, lo, hi)
 
 
+@_validate.finite_returns
 def training_usd(flops, *, usd_per_gpu_hour, mfu, gpu, flop_basis="dense"):
     """Cost of ``flops`` training FLOP on the FP8 peak of ``gpu`` (see :mod:`analysis.hardware`).
 
@@ -798,6 +823,7 @@ def scenario_smaller_model():
     }
 
 
+@_validate.finite_returns
 def scenario_overtrained(data_multiplier=1.0):
     """Essay scenario 2: 1.3T parameters on 50T unique x 16 (with distillation) vs the 2e27 optimum.
 
@@ -818,7 +844,7 @@ def scenario_overtrained(data_multiplier=1.0):
         ``teacher_flops_online``/``teacher_flops_cached`` (forward passes, 2 N_teacher per token,
         of a teacher the size of the 2e27 optimum over all tokens or over the unique tokens once).
     """
-    m = float(_multiplier(data_multiplier))
+    m = _multiplier(data_multiplier, scalar=True)
     n = essay_value("s2_params")
     u = essay_value("s2_unique_tokens")
     ep = essay_value("s2_epochs")
@@ -841,6 +867,7 @@ def scenario_overtrained(data_multiplier=1.0):
     }
 
 
+@_validate.finite_returns
 def scenario_largest_run(data_multiplier=1.0):
     """Essay scenario 3: how far 50T unique tokens stretch; the law's optimum at 8e28 FLOP.
 
@@ -857,7 +884,7 @@ def scenario_largest_run(data_multiplier=1.0):
         budget at which the optimum reaches 16 passes over the same data), ``one_epoch_flops``
         (C_opt(U)) and ``ceiling_flops`` (equivalent compute at infinite budget).
     """
-    m = float(_multiplier(data_multiplier))
+    m = _multiplier(data_multiplier, scalar=True)
     c = essay_value("s3_flops")
     u = essay_value("s3_unique_tokens")
     n, d = (float(x) for x in data_constrained_optimum(c, u, m))

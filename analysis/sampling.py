@@ -61,6 +61,10 @@ def _prob(name, value):
     return _validate.in_range(name, value, 0.0, 1.0)
 
 
+#: Largest number of votes :func:`majority_vote_accuracy` takes (its FFT has ``2 k + 1`` points per problem).
+MAX_VOTES = 100_000
+
+
 def _samples(name, value):
     k = _validate.in_range(name, value, 1.0, np.inf)
     if np.any(k != np.round(k)):
@@ -69,6 +73,7 @@ def _samples(name, value):
     return k
 
 
+@_validate.finite_returns
 def coverage(p, k):
     """Probability that at least one of ``k`` independent samples is correct: ``1 - (1-p)**k``.
 
@@ -105,6 +110,7 @@ def coverage(p, k):
     return _out(-np.expm1(k * log_fail))
 
 
+@_validate.finite_returns
 def majority_vote_accuracy(p, k, wrong_share):
     """Accuracy of a plurality vote over ``k`` samples, for problems solved with probability ``p``.
 
@@ -120,7 +126,7 @@ def majority_vote_accuracy(p, k, wrong_share):
     p : float or array_like
         Per-sample success probability, in [0, 1].
     k : int
-        Number of samples (votes), a whole number >= 1.
+        Number of samples (votes), a whole number in [1, MAX_VOTES] (100,000).
     wrong_share : float
         Share of the wrong-answer probability on the single most common wrong answer, in (0, 1].
 
@@ -148,7 +154,7 @@ def majority_vote_accuracy(p, k, wrong_share):
     '0.648'
     """
     p = _prob("p", p)
-    k = int(_validate.integer("k", k, 1))
+    k = int(_validate.integer("k", k, 1, MAX_VOTES))
     share = _validate.in_range("wrong_share", wrong_share, 0.0, 1.0, low_open=True)
     q = share * (1.0 - p)
     r = np.clip(1.0 - p - q, 0.0, 1.0)
@@ -161,6 +167,7 @@ def majority_vote_accuracy(p, k, wrong_share):
     return _out(np.clip(win + 0.5 * np.maximum(tie, 0.0), 0.0, 1.0))
 
 
+@_validate.finite_returns
 def verifier_accuracy(p, k, tpr, fpr):
     """Accuracy of best-of-``k`` selection with an imperfect binary verifier.
 
@@ -218,6 +225,7 @@ def verifier_accuracy(p, k, tpr, fpr):
     return _out(np.clip((1.0 - none) * pick_accepted + none * fallback, 0.0, 1.0))
 
 
+@_validate.finite_returns
 def verifier_ceiling(p, tpr, fpr):
     """The limit of :func:`verifier_accuracy` as the number of samples grows without bound.
 
@@ -277,13 +285,14 @@ class BetaDifficulty:
 
     def __post_init__(self):
         for key in ("alpha", "beta"):
-            object.__setattr__(self, key, float(_validate.positive(key, getattr(self, key))))
+            object.__setattr__(self, key, _validate.positive(key, getattr(self, key), scalar=True))
 
     @classmethod
+    @_validate.finite_returns
     def from_mean(cls, mean, concentration) -> BetaDifficulty:
         """The Beta distribution with the given mean (in (0, 1)) and ``alpha + beta`` (> 0)."""
-        m = float(_validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True))
-        c = float(_validate.positive("concentration", concentration))
+        m = _validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
+        c = _validate.positive("concentration", concentration, scalar=True)
         return cls(m * c, (1.0 - m) * c)
 
     @property
@@ -291,6 +300,7 @@ class BetaDifficulty:
         """Mean per-sample success rate, i.e. the benchmark's pass@1."""
         return self.alpha / (self.alpha + self.beta)
 
+    @_validate.finite_returns
     def coverage(self, k):
         """Benchmark coverage ``E[1 - (1-p)**k] = 1 - B(alpha, beta + k) / B(alpha, beta)``.
 
@@ -308,6 +318,7 @@ class BetaDifficulty:
         return _out(-np.expm1(special.betaln(self.alpha, self.beta + k)
                               - special.betaln(self.alpha, self.beta)))
 
+    @_validate.finite_returns
     def grid(self, n=2000):
         """Quadrature grid ``(p, weights)`` for expectations over the distribution.
 
@@ -332,6 +343,7 @@ class BetaDifficulty:
         p = np.concatenate([[0.5 * edges[1]], mid, [1.0 - 0.5 * (1.0 - edges[-2])]])
         return p, weights
 
+    @_validate.finite_returns
     def majority_vote(self, k, wrong_share, n=2000):
         """Expected majority-vote accuracy over the benchmark for each ``k`` (see
         :func:`majority_vote_accuracy`)."""
@@ -340,6 +352,7 @@ class BetaDifficulty:
         out = np.array([w @ majority_vote_accuracy(p, int(kk), wrong_share) for kk in ks.ravel()])
         return _out(out.reshape(ks.shape)) if np.ndim(k) else float(out[0])
 
+    @_validate.finite_returns
     def verifier(self, k, tpr, fpr, n=2000):
         """Expected best-of-``k`` accuracy with a verifier of rates ``tpr``, ``fpr`` (see
         :func:`verifier_accuracy`); ``k`` may be an array."""
@@ -348,16 +361,18 @@ class BetaDifficulty:
         acc = verifier_accuracy(p.reshape((-1,) + (1,) * ks.ndim), ks, tpr, fpr)
         return _out(np.tensordot(w, acc, axes=(0, 0)))
 
+    @_validate.finite_returns
     def verifier_ceiling(self, tpr, fpr, n=2000):
         """Expected accuracy ceiling ``E[p tpr / (p tpr + (1-p) fpr)]`` as samples grow without
         bound (see :func:`verifier_ceiling`)."""
         p, w = self.grid(n)
         return float(w @ verifier_ceiling(p, tpr, fpr))
 
+    @_validate.finite_returns
     def majority_vote_ceiling(self, wrong_share):
         """Majority-vote accuracy as samples grow without bound: the probability that the right
         answer is more likely than the most common wrong one, ``P(p > s (1-p))``."""
-        s = float(_validate.in_range("wrong_share", wrong_share, 0.0, 1.0, low_open=True))
+        s = _validate.in_range("wrong_share", wrong_share, 0.0, 1.0, low_open=True, scalar=True)
         threshold = s / (1.0 + s)
         return float(special.betaincc(self.alpha, self.beta, threshold))
 
@@ -396,7 +411,8 @@ def fit_beta_coverage(samples, coverage_fraction) -> BetaDifficulty:
     c = np.atleast_1d(_validate.in_range("coverage_fraction", coverage_fraction, 0.0, 1.0,
                                          low_open=True, high_open=True))
     if k.shape != c.shape:
-        raise ValueError(f"samples has {k.size} values but coverage_fraction has {c.size}")
+        raise ValueError(f"samples has {k.size} values but coverage_fraction has {c.size}; give arrays of the "
+                         "same length")
     if k.size < 2:
         raise ValueError(f"samples has {k.size} point(s); give at least 2 to fit two parameters")
     target = special.logit(c)
@@ -442,9 +458,9 @@ def fit_beta_to_majority_vote(mean, samples, accuracy, wrong_share) -> BetaDiffi
     ValueError
         If an input is out of range or no concentration in [1e-3, 1e4] reproduces ``accuracy``.
     """
-    m = float(_validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True))
-    k = _validate.integer("samples", samples, 2)
-    acc = float(_validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True))
+    m = _validate.in_range("mean", mean, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
+    k = _validate.integer("samples", samples, 2, MAX_VOTES)
+    acc = _validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
 
     def gap(log_c):
         return BetaDifficulty.from_mean(m, np.exp(log_c)).majority_vote(k, wrong_share, n=800) - acc
@@ -461,6 +477,7 @@ def fit_beta_to_majority_vote(mean, samples, accuracy, wrong_share) -> BetaDiffi
     return BetaDifficulty.from_mean(m, np.exp(log_c))
 
 
+@_validate.finite_returns
 def implied_false_positive_rate(difficulty, samples, accuracy, tpr):
     """The verifier false-positive rate at which best-of-``samples`` reaches ``accuracy``.
 
@@ -489,8 +506,8 @@ def implied_false_positive_rate(difficulty, samples, accuracy, tpr):
     if not isinstance(difficulty, BetaDifficulty):
         raise ValueError(f"difficulty={difficulty!r} is not a BetaDifficulty")
     k = _validate.integer("samples", samples, 1)
-    acc = float(_validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True))
-    t = float(_validate.in_range("tpr", tpr, 0.0, 1.0, low_open=True))
+    acc = _validate.in_range("accuracy", accuracy, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
+    t = _validate.in_range("tpr", tpr, 0.0, 1.0, low_open=True, scalar=True)
 
     def gap(f):
         return difficulty.verifier(k, t, f) - acc

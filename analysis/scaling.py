@@ -36,6 +36,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,6 +95,7 @@ def _out(x):
     return float(x) if x.ndim == 0 else x
 
 
+@_validate.finite_returns
 def training_flops(params, tokens):
     """Training compute ``C = 6 N D``.
 
@@ -125,7 +127,9 @@ def training_flops(params, tokens):
     """
     n = _validate.positive("params", params)
     d = _validate.positive("tokens", tokens)
-    return _out(FLOPS_PER_PARAM_TOKEN * n * d)
+    with np.errstate(over="ignore"):
+        out = FLOPS_PER_PARAM_TOKEN * n * d
+    return _out(_validate.finite_result(out, "6 N D", params=params, tokens=tokens))
 
 
 # ------------------------------------------------------------------------------------------
@@ -173,8 +177,9 @@ class ParametricLoss:
     def __post_init__(self):
         for key in ("E", "A", "B", "alpha", "beta"):
             value = getattr(self, key)
-            _validate.positive(key, value)
-            object.__setattr__(self, key, float(value))
+            object.__setattr__(self, key, _validate.positive(key, value, scalar=True))
+        for key in ("name", "source"):
+            _validate.instance(key, getattr(self, key), str, "a string")
 
     # -- allocation exponents ----------------------------------------------------------------
     @property
@@ -193,6 +198,7 @@ class ParametricLoss:
         return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
 
     # -- evaluation ---------------------------------------------------------------------------
+    @_validate.finite_returns
     def loss(self, params, tokens):
         """Predicted loss ``L(N, D)`` in nats per token.
 
@@ -217,6 +223,7 @@ class ParametricLoss:
         d = _validate.positive("tokens", tokens)
         return _out(self.E + self.A / n**self.alpha + self.B / d**self.beta)
 
+    @_validate.finite_returns
     def compute_optimal(self, flops):
         """Loss-minimising ``(params, tokens)`` for a training budget, under ``C = 6 N D``.
 
@@ -240,16 +247,19 @@ class ParametricLoss:
         n = self.G * c**self.a
         return _out(n), _out(c / n)
 
+    @_validate.finite_returns
     def tokens_per_param(self, flops):
         """Compute-optimal tokens per parameter ``D_opt / N_opt`` at budget ``flops`` (FLOP)."""
         n, d = self.compute_optimal(flops)
         return _out(np.asarray(d) / np.asarray(n))
 
+    @_validate.finite_returns
     def optimal_loss(self, flops):
         """Loss at the compute-optimal allocation for budget ``flops`` (FLOP, > 0)."""
         n, d = self.compute_optimal(flops)
         return self.loss(n, d)
 
+    @_validate.finite_returns
     def tokens_for_loss(self, params, loss):
         """Training tokens a model of ``params`` parameters needs to reach ``loss``.
 
@@ -278,8 +288,11 @@ class ParametricLoss:
         floor = self.E + self.A / n**self.alpha
         gap = target - floor
         _unreachable("loss", target, floor, gap, "E + A/N**alpha (infinite data)")
-        return _out((self.B / gap) ** (1.0 / self.beta))
+        with np.errstate(over="ignore"):
+            out = (self.B / gap) ** (1.0 / self.beta)
+        return _out(_validate.finite_result(out, "the token count", params=params, loss=loss))
 
+    @_validate.finite_returns
     def params_for_loss(self, tokens, loss):
         """Parameters a model trained on ``tokens`` tokens needs to reach ``loss``.
 
@@ -308,8 +321,11 @@ class ParametricLoss:
         floor = self.E + self.B / d**self.beta
         gap = target - floor
         _unreachable("loss", target, floor, gap, "E + B/D**beta (infinite parameters)")
-        return _out((self.A / gap) ** (1.0 / self.alpha))
+        with np.errstate(over="ignore"):
+            out = (self.A / gap) ** (1.0 / self.alpha)
+        return _out(_validate.finite_result(out, "the parameter count", tokens=tokens, loss=loss))
 
+    @_validate.finite_returns
     def shrink_multipliers(self, params, tokens, shrink):
         """Data and compute multipliers for a model ``shrink`` times smaller at equal loss.
 
@@ -347,21 +363,30 @@ class ParametricLoss:
                 f"shrink={bad!r} is too large: the smaller model cannot reach the reference loss "
                 f"with any amount of data under {self.name or 'this fit'}"
             )
-        d_new = (self.B / gap) ** (1.0 / self.beta)
-        data_mult = d_new / d
+        with np.errstate(over="ignore"):
+            d_new = (self.B / gap) ** (1.0 / self.beta)
+        data_mult = _validate.finite_result(d_new / d, "the data multiplier", params=params, tokens=tokens,
+                                            shrink=shrink)
         return _out(data_mult), _out(data_mult / s)
 
 
+    @_validate.finite_returns
     def flops_for_tokens(self, tokens):
         """Budget (FLOP) whose compute-optimal token count is ``tokens`` (> 0): ``6 (G D)**(1/b)``."""
         d = _validate.positive("tokens", tokens)
-        return _out(FLOPS_PER_PARAM_TOKEN * (self.G * d) ** (1.0 / self.b))
+        with np.errstate(over="ignore"):
+            out = FLOPS_PER_PARAM_TOKEN * (self.G * d) ** (1.0 / self.b)
+        return _out(_validate.finite_result(out, "the budget", tokens=tokens))
 
+    @_validate.finite_returns
     def flops_for_params(self, params):
         """Budget (FLOP) whose compute-optimal parameter count is ``params`` (> 0): ``6 (N/G)**(1/a)``."""
         n = _validate.positive("params", params)
-        return _out(FLOPS_PER_PARAM_TOKEN * (n / self.G) ** (1.0 / self.a))
+        with np.errstate(over="ignore"):
+            out = FLOPS_PER_PARAM_TOKEN * (n / self.G) ** (1.0 / self.a)
+        return _out(_validate.finite_result(out, "the budget", params=params))
 
+    @_validate.finite_returns
     def optimum_shrink_multipliers(self, shrink):
         """Closed-form data and compute multipliers for shrinking a compute-optimal model.
 
@@ -394,9 +419,11 @@ class ParametricLoss:
                 f"shrink={bad!r} is unreachable under {self.name or 'this fit'}: it must be < {limit:.6g} "
                 f"= (1 + alpha/beta)**(1/alpha), beyond which no amount of data matches the optimum"
             )
-        data = inner ** (-1.0 / self.beta)
+        with np.errstate(over="ignore"):
+            data = _validate.finite_result(inner ** (-1.0 / self.beta), "the data multiplier", shrink=shrink)
         return _out(data), _out(data / s)
 
+    @_validate.finite_returns
     def flops_for_loss(self, loss):
         """Compute-optimal training budget (FLOP) that reaches ``loss``.
 
@@ -417,9 +444,12 @@ class ParametricLoss:
         gap = target - self.E
         _unreachable("loss", target, np.full_like(target, self.E), gap, "E (the irreducible loss)")
         p = gap * self.beta / (self.alpha + self.beta)
-        n_opt = (self.A / p) ** (1.0 / self.alpha)
-        return _out(FLOPS_PER_PARAM_TOKEN * (n_opt / self.G) ** (1.0 / self.a))
+        with np.errstate(over="ignore"):
+            n_opt = (self.A / p) ** (1.0 / self.alpha)
+            out = FLOPS_PER_PARAM_TOKEN * (n_opt / self.G) ** (1.0 / self.a)
+        return _out(_validate.finite_result(out, "the budget", loss=loss))
 
+    @_validate.finite_returns
     def compute_efficiency(self, params, tokens):
         """Share of a run's compute a compute-optimal run would need for the same loss.
 
@@ -433,7 +463,9 @@ class ParametricLoss:
         """
         n = _validate.positive("params", params)
         d = _validate.positive("tokens", tokens)
-        return _out(np.asarray(self.flops_for_loss(self.loss(n, d))) / (FLOPS_PER_PARAM_TOKEN * n * d))
+        with np.errstate(all="ignore"):
+            out = np.asarray(self.flops_for_loss(self.loss(n, d))) / (FLOPS_PER_PARAM_TOKEN * n * d)
+        return _out(_validate.finite_result(out, "the compute efficiency", params=params, tokens=tokens))
 
 
 def _unreachable(name, target, floor, gap, what):
@@ -498,12 +530,20 @@ class PowerLawAllocation:
     note: str = field(default="", compare=False)
 
     def __post_init__(self):
-        _validate.in_range("b", self.b, 0.0, 1.0, low_open=True, high_open=True)
-        _validate.positive("tokens_coef", self.tokens_coef)
-        object.__setattr__(self, "b", float(self.b))
-        object.__setattr__(self, "tokens_coef", float(self.tokens_coef))
+        object.__setattr__(self, "b", _validate.in_range("b", self.b, 0.0, 1.0, low_open=True, high_open=True,
+                                                          scalar=True))
+        object.__setattr__(self, "tokens_coef", _validate.positive("tokens_coef", self.tokens_coef, scalar=True))
+        for key in ("name", "source", "anchor", "note"):
+            _validate.instance(key, getattr(self, key), str, "a string")
+        for key in ("a_interval", "b_interval", "fit_range_flops"):
+            value = getattr(self, key)
+            if value is not None:
+                pair = _validate.finite(key, value)
+                if pair.shape != (2,) or pair[0] > pair[1]:
+                    raise ValueError(f"{key}={value!r} is not an interval; give (low, high) with low <= high, or None")
 
     @classmethod
+    @_validate.finite_returns
     def from_anchor(cls, name, source, b, flops, params, **kwargs) -> PowerLawAllocation:
         """Build the law with exponent ``b`` passing through ``N_opt(flops) = params``.
 
@@ -516,15 +556,17 @@ class PowerLawAllocation:
         flops, params : float
             The anchor point: a budget (FLOP) and its optimal parameter count; > 0.
         """
-        c = float(_validate.positive("flops", flops))
-        n = float(_validate.positive("params", params))
+        c = _validate.positive("flops", flops, scalar=True)
+        n = _validate.positive("params", params, scalar=True)
+        b = _validate.in_range("b", b, 0.0, 1.0, low_open=True, high_open=True, scalar=True)
         d = c / (FLOPS_PER_PARAM_TOKEN * n)
         return cls(name=name, source=source, b=b, tokens_coef=d / c**b, **kwargs)
 
     @classmethod
+    @_validate.finite_returns
     def from_tokens_per_param(cls, name, source, ratio, **kwargs) -> PowerLawAllocation:
         """The fixed-ratio rule ``D = ratio * N``: ``N = sqrt(C / (6 ratio))``, ``b = 1/2``."""
-        r = float(_validate.positive("ratio", ratio))
+        r = _validate.positive("ratio", ratio, scalar=True)
         return cls(name=name, source=source, b=0.5, tokens_coef=math.sqrt(r / FLOPS_PER_PARAM_TOKEN), **kwargs)
 
     @property
@@ -532,36 +574,48 @@ class PowerLawAllocation:
         """Exponent of the optimal parameter count, ``a = 1 - b``."""
         return 1.0 - self.b
 
+    @_validate.finite_returns
     def tokens(self, flops):
         """Compute-optimal training tokens at budget ``flops`` (FLOP, > 0)."""
         c = _validate.positive("flops", flops)
         return _out(self.tokens_coef * c**self.b)
 
+    @_validate.finite_returns
     def params(self, flops):
         """Compute-optimal parameters at budget ``flops`` (FLOP, > 0): ``C / (6 D_opt)``."""
         c = _validate.positive("flops", flops)
         return _out(c / (FLOPS_PER_PARAM_TOKEN * self.tokens_coef * c**self.b))
 
+    @_validate.finite_returns
     def compute_optimal(self, flops):
         """``(params, tokens)`` at budget ``flops``; same interface as :class:`ParametricLoss`."""
         return self.params(flops), self.tokens(flops)
 
+    @_validate.finite_returns
     def tokens_per_param(self, flops):
         """Compute-optimal tokens per parameter at budget ``flops`` (FLOP, > 0)."""
         c = _validate.positive("flops", flops)
         d = self.tokens_coef * c**self.b
-        return _out(d * d * FLOPS_PER_PARAM_TOKEN / c)
+        with np.errstate(over="ignore"):
+            out = d * d * FLOPS_PER_PARAM_TOKEN / c
+        return _out(_validate.finite_result(out, "tokens per parameter", flops=flops))
 
+    @_validate.finite_returns
     def flops_for_tokens(self, tokens):
         """Budget (FLOP) whose compute-optimal token count is ``tokens`` (> 0)."""
         d = _validate.positive("tokens", tokens)
-        return _out((d / self.tokens_coef) ** (1.0 / self.b))
+        with np.errstate(over="ignore"):
+            out = (d / self.tokens_coef) ** (1.0 / self.b)
+        return _out(_validate.finite_result(out, "the budget", tokens=tokens))
 
+    @_validate.finite_returns
     def flops_for_params(self, params):
         """Budget (FLOP) whose compute-optimal parameter count is ``params`` (> 0)."""
         n = _validate.positive("params", params)
         # N = C**a / (6 k)  =>  C = (6 k N)**(1/a)
-        return _out((FLOPS_PER_PARAM_TOKEN * self.tokens_coef * n) ** (1.0 / self.a))
+        with np.errstate(over="ignore"):
+            out = (FLOPS_PER_PARAM_TOKEN * self.tokens_coef * n) ** (1.0 / self.a)
+        return _out(_validate.finite_result(out, "the budget", params=params))
 
 
 # ------------------------------------------------------------------------------------------
@@ -759,6 +813,7 @@ HOFFMANN_GRID = {
 _PARAM_NAMES = ("A", "B", "E", "alpha", "beta")
 
 
+@_validate.finite_returns
 def huber(residual, delta=1e-3):
     """Huber loss ``r**2 / 2`` for ``|r| <= delta``, ``delta (|r| - delta/2)`` beyond; elementwise.
 
@@ -775,7 +830,7 @@ def huber(residual, delta=1e-3):
         The loss, same shape as ``residual``.
     """
     r = _validate.finite("residual", residual)
-    dl = float(_validate.positive("delta", delta))
+    dl = _validate.positive("delta", delta, scalar=True)
     ar = np.abs(r)
     return _out(np.where(ar <= dl, 0.5 * r * r, dl * (ar - 0.5 * dl)))
 
@@ -793,7 +848,8 @@ def start_grid(grid: dict | None = None) -> np.ndarray:
     -------
     ndarray, shape (K, 5)
     """
-    g = HOFFMANN_GRID if grid is None else grid
+    g = HOFFMANN_GRID if grid is None else _validate.instance(
+        "grid", grid, dict, "a dict of start values with keys a, b, e, alpha, beta")
     missing = {"a", "b", "e", "alpha", "beta"} - set(g)
     if missing:
         raise ValueError(f"grid={sorted(g)!r} lacks keys {sorted(missing)}; give a, b, e, alpha, beta")
@@ -1033,7 +1089,7 @@ class ParametricFit(ParametricLoss):
 
     def interval(self, what: str, level: float | None = None) -> tuple[float, float]:
         """Percentile bootstrap interval of ``what`` (A, B, E, alpha, beta, a, b or G)."""
-        lev = self.level if level is None else float(_validate.in_range("level", level, 0, 1, low_open=True, high_open=True))
+        lev = self.level if level is None else _validate.in_range("level", level, 0, 1, low_open=True, high_open=True, scalar=True)
         vals = self.bootstrap_values(what)
         lo, hi = np.percentile(vals, [50 * (1 - lev), 50 * (1 + lev)])
         return float(lo), float(hi)
@@ -1102,16 +1158,30 @@ def fit_parametric_loss(params, tokens, loss, *, delta=1e-3, starts=None, n_boot
         raise ValueError(f"params, tokens and loss have lengths {n.size}, {d.size}, {lo.size}; they must be equal")
     if n.size < 6:
         raise ValueError(f"params has {n.size} points; the five-constant fit needs at least 6")
-    dl = float(_validate.positive("delta", delta))
+    dl = _validate.positive("delta", delta, scalar=True)
     nb = _validate.integer("n_bootstrap", n_bootstrap, 0, 1_000_000)
-    lev = float(_validate.in_range("level", level, 0, 1, low_open=True, high_open=True))
+    lev = _validate.in_range("level", level, 0, 1, low_open=True, high_open=True, scalar=True)
     npol = _validate.integer("polish", polish, 1)
+    seed = _validate.integer("seed", seed, 0, 2**63 - 1)
     if starts is None or isinstance(starts, dict):
         x0 = start_grid(starts)
     else:
         x0 = _validate.finite("starts", starts)
         if x0.ndim != 2 or x0.shape[1] != 5:
             raise ValueError(f"starts has shape {x0.shape}; give an array of shape (K, 5)")
+    for key, values in (("params", n), ("tokens", d)):
+        distinct = np.unique(values).size
+        if distinct < 2:
+            raise ValueError(
+                f"{key} takes {distinct} distinct value(s); the fit cannot identify "
+                f"{'A and alpha' if key == 'params' else 'B and beta'} from E: give at least 2 distinct values "
+                "(3 or more to identify them well)"
+            )
+        if distinct < 3:
+            warnings.warn(
+                f"{key} takes only {distinct} distinct values; "
+                f"{'A, alpha' if key == 'params' else 'B, beta'} and E are weakly identified "
+                "(give at least 3 distinct values)", UserWarning, stacklevel=2)
     logn, logd, y = np.log(n), np.log(d), np.log(lo)
 
     obj = _HuberLSE(logn, logd, y, dl, np.ones((1, n.size)))
@@ -1190,10 +1260,13 @@ class PowerLawFit:
     n: int
     log_residual_sd: float
 
+    @_validate.finite_returns
     def predict(self, x):
         """``coef * x**exponent`` for ``x`` > 0."""
         xv = _validate.positive("x", x)
-        return _out(self.coef * xv**self.exponent)
+        with np.errstate(over="ignore"):
+            out = self.coef * xv**self.exponent
+        return _out(_validate.finite_result(out, "the prediction", x=x))
 
 
 def fit_power_law(x, y, *, level=0.8):
@@ -1231,7 +1304,7 @@ def fit_power_law(x, y, *, level=0.8):
         raise ValueError(f"x and y have lengths {xv.size} and {yv.size}; they must be equal")
     if xv.size < 3:
         raise ValueError(f"x has {xv.size} points; a power-law fit with intervals needs at least 3")
-    lev = float(_validate.in_range("level", level, 0, 1, low_open=True, high_open=True))
+    lev = _validate.in_range("level", level, 0, 1, low_open=True, high_open=True, scalar=True)
     lx, ly = np.log(xv), np.log(yv)
     mx = lx.mean()
     sxx = float(((lx - mx) ** 2).sum())
@@ -1261,6 +1334,7 @@ def fit_power_law(x, y, *, level=0.8):
 # ------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def equal_exponent_data_multiplier(exponent, shrink):
     """Data multiplier ``(2 - s**x)**(-1/x)`` for shrinking an optimal model when alpha = beta = x.
 
@@ -1292,6 +1366,7 @@ def equal_exponent_data_multiplier(exponent, shrink):
     return _out(inner ** (-1.0 / x))
 
 
+@_validate.finite_returns
 def exponent_for_data_multiplier(multiplier, shrink=3.0):
     """The common exponent ``alpha = beta`` at which shrinking by ``shrink`` needs ``multiplier`` x data.
 
@@ -1312,11 +1387,16 @@ def exponent_for_data_multiplier(multiplier, shrink=3.0):
     """
     from scipy.optimize import brentq
 
-    s = float(_validate.in_range("shrink", shrink, 1.0, math.inf, low_open=True))
-    m = float(_validate.in_range("multiplier", multiplier, s, math.inf, low_open=True))
+    s = _validate.in_range("shrink", shrink, 1.0, math.inf, low_open=True, scalar=True)
+    m = _validate.in_range("multiplier", multiplier, s, math.inf, low_open=True, scalar=True)
     hi = math.log(2.0) / math.log(s)
     f = lambda x: math.log(equal_exponent_data_multiplier(x, s)) - math.log(m)  # noqa: E731
-    return float(brentq(f, 1e-9, hi * (1 - 1e-12), xtol=1e-14))
+    lo, hi = 1e-9, hi * (1 - 1e-12)
+    if f(lo) * f(hi) > 0:
+        top = equal_exponent_data_multiplier(hi, s)
+        raise ValueError(f"multiplier={m!r} is outside ({s:g}, {top:.6g}), the multipliers an exponent in "
+                         f"(0, log 2 / log shrink) gives for shrink={s!r}")
+    return float(brentq(f, lo, hi, xtol=1e-14))
 
 
 def _first(arr, mask):
