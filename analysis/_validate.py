@@ -235,12 +235,14 @@ def law(name: str, value, *, parametric: bool = False):
     A :class:`~analysis.scaling.ParametricLoss` (or, unless ``parametric``, a
     :class:`~analysis.scaling.PowerLawAllocation`).
     """
-    from analysis.scaling import ParametricLoss, PowerLawAllocation
-
-    if parametric:
-        return instance(name, value, ParametricLoss, "a ParametricLoss (e.g. scaling.HOFFMANN_2022)")
-    return instance(name, value, (ParametricLoss, PowerLawAllocation),
-                    "a ParametricLoss or PowerLawAllocation (e.g. scaling.HOFFMANN_2022)")
+    # by class name, not by importing analysis.scaling: scaling (through datasets) imports this module
+    kinds = ("ParametricLoss",) if parametric else ("ParametricLoss", "PowerLawAllocation")
+    cls = type(value)
+    if cls.__module__ != "analysis.scaling" or not {c.__name__ for c in cls.__mro__} & set(kinds):
+        wanted = " or ".join(kinds)
+        raise ValueError(f"{name}={value!r} is not a {wanted}; give one of analysis.scaling's laws "
+                         "(e.g. scaling.HOFFMANN_2022)")
+    return value
 
 
 def _first_non_finite(result, path: str):
