@@ -23,6 +23,11 @@ The verdict rule, applied to the ratio ``r = essay value / recomputed value``:
 
 A row may override the rule with a judgement call, but only with a written reason.
 
+Forecasts are judged apart, never by this rule: :func:`forecasts` joins the forecast rows of the
+claims file (and this book's own projections, ``P01``..) to their outcomes in
+``data/forecast_outcomes.csv``, in the vocabulary :data:`OUTCOMES` (came true / partly / not yet /
+too early / not checkable), each with its evidence, source and the date observed.
+
 Examples
 --------
 >>> verdict(2.0e27, 1.0e27)
