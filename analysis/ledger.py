@@ -23,6 +23,11 @@ The verdict rule, applied to the ratio ``r = essay value / recomputed value``:
 
 A row may override the rule with a judgement call, but only with a written reason.
 
+Forecasts are judged apart, never by this rule: :func:`forecasts` joins the forecast rows of the
+claims file (and this book's own projections, ``P01``..) to their outcomes in
+``data/forecast_outcomes.csv``, in the vocabulary :data:`OUTCOMES` (came true / partly / not yet /
+too early / not checkable), each with its evidence, source and the date observed.
+
 Examples
 --------
 >>> verdict(2.0e27, 1.0e27)
@@ -36,14 +41,16 @@ from __future__ import annotations
 import functools
 import importlib
 import math
+import re
 
 import numpy as np
 import pandas as pd
 
-from analysis import _validate, assumptions, essays, fmt
+from analysis import _validate, assumptions, datasets, essays, fmt
 
 __all__ = ["HOLDS", "ROUGHLY", "FAILS", "UNCHECKABLE", "NO_RATIO", "VERDICTS", "HOLDS_WITHIN", "ROUGHLY_WITHIN",
-           "HEADERS", "verdict", "resolve", "recompute", "ledger", "summary", "essay", "verdict_of", "row", "table"]
+           "HEADERS", "verdict", "resolve", "recompute", "ledger", "summary", "essay", "verdict_of", "row", "table",
+           "OUTCOMES", "FORECAST_MARKERS", "forecast_ids", "essay_dates", "forecasts", "outcome_of"]
 
 HOLDS, ROUGHLY, FAILS, UNCHECKABLE = "holds", "roughly holds", "does not hold", "not checkable"
 #: Rule verdict of a checkable row whose ratio is undefined (an essay value of zero, e.g. "released
@@ -329,3 +336,133 @@ def table(*, section: str | None = None, ids=None, a=None):
 def summary(df: pd.DataFrame) -> pd.Series:
     """Counts of claims per verdict, in the order of :data:`VERDICTS`."""
     return df["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Forecasts: a separate judge with its own vocabulary (never the ratio rule above)
+
+#: Outcomes of a forecast, judged from evidence observed after the essay (data/forecast_outcomes.csv):
+#:
+#: - **came true**: every part of the forecast is seen in the evidence, within its horizon;
+#: - **partly**: some parts are seen, others are not or are contradicted;
+#: - **not yet**: the horizon has begun and nothing observed supports the forecast so far (or the
+#:   evidence runs against it);
+#: - **too early**: the forecast's condition or horizon lies after the observation date, so no
+#:   evidence can separate the outcomes yet;
+#: - **not checkable**: the forecast names no measurable quantity, or the deciding figures are not
+#:   disclosed.
+OUTCOMES = ("came true", "partly", "not yet", "too early", "not checkable")
+#: Words in the ``reason`` of a not-checkable row of data/claims.csv that make it a forecast.
+FORECAST_MARKERS = ("forecast", "future")
+_OUTCOMES_FILE = "data/forecast_outcomes.csv"
+_PROJECTION = re.compile(r"^P\d{2}$")
+
+
+def forecast_ids() -> list[str]:
+    """Ids of the forecast rows of ``data/claims.csv``, in file order.
+
+    A forecast row is a row that is not checkable and whose ``reason`` calls it a forecast or a
+    claim about the future (:data:`FORECAST_MARKERS`, case-insensitive). Computed claims are never
+    forecasts, so the ratio rule and :data:`OUTCOMES` never judge the same row.
+    """
+    df = essays.claims()
+    keep = [(not bool(c)) and any(m in str(r).lower() for m in FORECAST_MARKERS)
+            for c, r in zip(df["checkable"], df["reason"], strict=True)]
+    return list(df.loc[keep, "id"])
+
+
+def essay_dates() -> dict:
+    """``{"A": Timestamp, "B": Timestamp}``: the earliest date each essay can have been written
+    (``data/essay_dates.csv``)."""
+    df = datasets.load("essay_dates")
+    return {e: pd.Timestamp(d) for e, d in zip(df["essay"], df["date"], strict=True)}
+
+
+@functools.lru_cache(maxsize=4)
+def _forecasts(path: str, mtime_ns: int) -> pd.DataFrame:
+    out = datasets.load("forecast_outcomes")
+    claims = essays.claims().set_index("id")
+    dates = essay_dates()
+
+    def fail(i, msg):
+        raise ValueError(f"{_OUTCOMES_FILE}: row {i + 2} ({out['claim_id'].iloc[i]}): {msg}")
+
+    dup = out["claim_id"][out["claim_id"].duplicated()]
+    if not dup.empty:
+        raise ValueError(f"{_OUTCOMES_FILE}: claim_id {dup.iloc[0]!r} appears more than once")
+    source, claim, essay_date = [], [], []
+    for i, r in enumerate(out.itertuples(index=False)):
+        if r.outcome not in OUTCOMES:
+            fail(i, f"outcome={r.outcome!r} is not one of {OUTCOMES}")
+        if _blank(r.reason) or _blank(r.evidence):
+            fail(i, "evidence and reason must be written")
+        if _PROJECTION.match(r.claim_id):
+            if _blank(r.claim):
+                fail(i, "a projection of this book (P..) must state its claim in column claim")
+            source.append("this book")
+            claim.append(r.claim)
+            when = max(dates.values())  # the book's projections are held to the later essay
+        else:
+            if r.claim_id not in claims.index:
+                fail(i, f"claim_id={r.claim_id!r} is neither a claim id of data/claims.csv nor P01..P99")
+            c = claims.loc[r.claim_id]
+            if bool(c["checkable"]):
+                fail(i, "the claim is checkable (judged by the ledger's ratio rule); a forecast outcome "
+                        "may only judge a not-checkable row")
+            if not _blank(r.claim):
+                fail(i, "the claim text lives in data/claims.csv; leave column claim empty")
+            source.append(f"essay {c['essay']}")
+            claim.append(c["claim"])
+            when = dates[c["essay"]]
+        if not pd.Timestamp(r.date_observed) > when:
+            fail(i, f"date_observed={pd.Timestamp(r.date_observed).date()} is not after the essay's "
+                    f"date {when.date()} (data/essay_dates.csv)")
+        essay_date.append(when)
+    missing = [i for i in forecast_ids() if i not in set(out["claim_id"])]
+    if missing:
+        raise ValueError(f"{_OUTCOMES_FILE}: no outcome row for the forecast row(s) {missing} of data/claims.csv")
+    out.insert(1, "source", source)
+    out["claim"] = claim
+    out["essay_date"] = essay_date
+    return out
+
+
+def forecasts() -> pd.DataFrame:
+    """The forecasts of both essays and this book's projections, with their outcomes.
+
+    ``data/forecast_outcomes.csv`` joined to the claims of ``data/claims.csv`` and validated:
+    every forecast row of the claims file (:func:`forecast_ids`) has an outcome; no outcome judges
+    a checkable (computed) claim; each outcome is one of :data:`OUTCOMES`; evidence and reason are
+    written; each ``date_observed`` follows the date of the essay judged (``data/essay_dates.csv``;
+    the book's projections ``P..`` are held to the later essay).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim_id``, ``source`` (``"essay A"``, ``"essay B"`` or ``"this book"``),
+        ``claim``, ``horizon``, ``outcome``, ``evidence``, ``source_key``, ``date_observed``,
+        ``reason``, ``essay_date``, in file order.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, row and problem, if any check fails.
+    """
+    path = datasets.DATA_DIR / "forecast_outcomes.csv"
+    return _forecasts(str(path), path.stat().st_mtime_ns if path.exists() else 0).copy()
+
+
+def outcome_of(claim_id: str) -> str:
+    """The outcome of forecast ``claim_id`` (one of :data:`OUTCOMES`).
+
+    Raises
+    ------
+    ValueError
+        If ``claim_id`` has no row in ``data/forecast_outcomes.csv``.
+    """
+    df = forecasts()
+    match = df[df["claim_id"] == claim_id]
+    if not isinstance(claim_id, str) or match.empty:
+        raise ValueError(f"claim_id={claim_id!r} has no outcome in {_OUTCOMES_FILE} "
+                         f"(ids: {', '.join(df['claim_id'])})")
+    return str(match["outcome"].iloc[0])

@@ -294,3 +294,90 @@ def test_b62_is_hedged_speculation():
 def test_b10_divides_the_essays_own_figure():
     est = datasets.load("compute_estimates").set_index("model")["flops"]
     assert ledger.row("B10")["recomputed"] == pytest.approx(7e25 / est["GPT-4"], rel=1e-12)
+
+
+# --------------------------------------------------------------------------- forecasts and their outcomes
+
+
+def test_forecast_ids_are_the_not_checkable_rows_that_say_forecast_or_future():
+    # independent of ledger.forecast_ids: read the claims file with the csv module
+    import csv
+
+    with open(ROOT / "data" / "claims.csv", newline="") as f:
+        expected = [r["id"] for r in csv.DictReader(f)
+                    if r["checkable"] == "false" and re.search(r"forecast|future", r["reason"], re.I)]
+    assert ledger.forecast_ids() == expected
+    assert {"B04", "B61"} <= set(expected)  # the essays' 'another hundredfold' rows
+
+
+def test_every_forecast_row_has_one_outcome_in_the_vocabulary():
+    df = ledger.forecasts()
+    assert df["claim_id"].is_unique
+    assert set(ledger.forecast_ids()) <= set(df["claim_id"])
+    assert df["outcome"].isin(ledger.OUTCOMES).all()
+    assert set(ledger.OUTCOMES) == {"came true", "partly", "not yet", "too early", "not checkable"}
+    assert (df["reason"].str.len() > 30).all() and (df["evidence"].str.len() > 30).all()
+
+
+def test_no_outcome_judges_a_computed_claim():
+    checkable = set(CLAIMS.loc[CLAIMS["checkable"].astype(bool), "id"])
+    judged = set(ledger.forecasts()["claim_id"])
+    assert not judged & checkable
+    # and the ledger's verdict vocabulary and the outcome vocabulary share no word
+    assert not set(ledger.OUTCOMES) & set(ledger.VERDICTS) - {"not checkable"}
+
+
+def test_every_outcome_is_observed_after_the_essay_it_judges():
+    dates = datasets.load("essay_dates").set_index("essay")["date"]
+    essay_of = CLAIMS.set_index("id")["essay"]
+    for r in ledger.forecasts().itertuples(index=False):
+        essay = essay_of.get(r.claim_id, None)
+        written = dates[essay] if essay else dates.max()  # the book's projections: the later essay
+        assert r.date_observed > written, r.claim_id
+
+
+@pytest.mark.parametrize(("name", "column"), [("post_essay_models", "date"), ("post_essay_prices", "price_date"),
+                                              ("arc_after", "release_date"), ("local_inference_after", "date")])
+def test_every_later_observation_is_dated_after_both_essays(name, column):
+    latest = datasets.load("essay_dates")["date"].max()
+    df = datasets.load(name)
+    assert df[column].notna().all()
+    assert (df[column] > latest).all(), df.loc[df[column] <= latest].to_dict("records")
+
+
+def test_essay_dates_follow_the_events_the_essays_mention():
+    import pandas as pd
+
+    dates = datasets.load("essay_dates").set_index("essay")["date"]
+    # essay B opens with GPT-4o mini (launched 2024-07-18); essay A mentions o3 (announced 2024-12-20)
+    assert dates["B"] >= pd.Timestamp("2024-07-18")
+    assert dates["A"] >= pd.Timestamp("2024-12-20")
+    assert dates["A"] > dates["B"]
+
+
+def _data_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    monkeypatch.setattr(datasets, "DATA_DIR", copy)
+    return copy / "forecast_outcomes.csv"
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda t: re.sub(r"\nB05,[^\n]*", "", t, count=1), r"no outcome row for the forecast row\(s\) \['B05'\]"),
+    (lambda t: t.replace("\nB05,", "\nB05x,", 1), "neither a claim id"),
+    (lambda t: t.replace(",came true,", ",holds,", 1), "not one of|allowed"),
+    (lambda t: t.replace(",2025-02-27,", ",2024-07-01,", 1), "is not after the essay's date"),
+    (lambda t: t.replace("\nB05,", "\nB11,", 1), "checkable"),
+    (lambda t: re.sub(r"\nP03,[^,]*,", "\nP03,,", t, count=1), "must state its claim"),
+])
+def test_forecasts_reject_a_malformed_outcomes_file(tmp_path, monkeypatch, edit, message):
+    path = _data_copy(tmp_path, monkeypatch)
+    path.write_text(edit(path.read_text()))
+    with pytest.raises(ValueError, match=message):
+        ledger.forecasts()
+
+
+def test_outcome_of_reads_the_file_and_rejects_unknown_ids():
+    assert ledger.outcome_of("B04") == ledger.forecasts().set_index("claim_id").loc["B04", "outcome"]
+    with pytest.raises(ValueError, match="has no outcome"):
+        ledger.outcome_of("B11")

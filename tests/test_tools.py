@@ -146,3 +146,12 @@ def test_figure_export_rejects_bad_names(bad):
     with pytest.raises(ValueError, match="is not a figure label"):
         figures.export(fig, bad, show=False)
     plt.close(fig)
+
+
+def test_the_bibliography_parses_entry_by_entry():
+    # a lost closing brace swallows the next entry silently in some readers and fails the build in others
+    import pybtex.database
+
+    bib = Path(stamp.ROOT / "references.bib")
+    entries = pybtex.database.parse_file(str(bib)).entries
+    assert len(entries) == sum(line.startswith("@") for line in bib.read_text().splitlines())
