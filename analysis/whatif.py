@@ -221,8 +221,17 @@ def tables(a: assumptions.Assumptions | None = None, g: dict | None = None) -> d
 
 
 def lookup(table: dict, g: dict, values: dict):
-    """The entry of ``table`` at the grid values ``values`` (``{knob: value}``): the page's lookup."""
+    """The entry of ``table`` at the grid values ``values`` (``{knob: value}``): the page's lookup.
+
+    Raises
+    ------
+    ValueError
+        If a knob the table depends on is missing from ``values`` or its value is not on the grid.
+    """
     i = 0
     for k in table["keys"]:
+        if k not in values or values[k] not in g[k]:
+            raise ValueError(f"{k}={values.get(k)!r} is not a grid value; the grid has {g[k]!r} "
+                             "(use make rerun for other values)")
         i = i * len(g[k]) + g[k].index(values[k])
     return table["values"][i]

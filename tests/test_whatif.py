@@ -76,3 +76,9 @@ def test_moving_claims_and_their_verdicts_are_the_ledgers():
         a = A.replace(**{k: v for k, v in p.items() if k != "fit"})
         for c in claims:
             assert whatif.lookup(c["verdict"], G, p) == ledger.verdict_of(c["id"], a), (c["id"], p)
+
+
+def test_a_value_off_the_grid_is_refused_by_name(tables):
+    p = {**{k: v[0] for k, v in G.items()}, "usd_per_gpu_hour": 3.0}
+    with pytest.raises(ValueError, match="usd_per_gpu_hour=3.0 is not a grid value"):
+        whatif.lookup(tables["flops_1b"], G, p)
