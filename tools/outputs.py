@@ -19,8 +19,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOB_MIME = ("image/", "application/pdf", "application/papermill.record/image/")
-#: Pages whose outputs describe the machine (package versions), never stored nor compared.
-UNSTORED = {"status"}
+#: Pages whose outputs are not stored: the status page describes the machine (package versions);
+#: the what-if page embeds its interactive figures (about 2 MB), rebuilt at each build.
+UNSTORED = {"status", "what_if"}
 VOLATILE_CELL_META = ("execution", "ExecuteTime", "collapsed", "scrolled")
 
 
