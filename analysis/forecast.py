@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from analysis import _validate, datasets, repetition, scaling
+from analysis import _validate, datasets, fmt, repetition, scaling
 
 __all__ = [
     "WALLS",
@@ -249,8 +249,8 @@ def fit_samples_from_law(law, *, key: str, weight: float, reason: str, size: int
     log_pivot = 0.5 * (math.log10(rng_flops[0]) + math.log10(rng_flops[1]))
     log_d_pivot = k0 + b0 * log_pivot
     return FitSamples(key, law.name, weight, reason, log_d_pivot - b * log_pivot, b,
-                      uncertainty=f"exponent from the published interval {lo:g}-{hi:g} "
-                                  f"({level:.0%}), pinned at {10**log_pivot:.2g} FLOP")
+                      uncertainty=f"exponent from the published interval {fmt.num(lo, 3)} to {fmt.num(hi, 3)} "
+                                  f"({fmt.pct(level)}), pinned at {fmt.sci(10**log_pivot)} FLOP")
 
 
 def fit_samples_from_bootstrap(fit, *, key: str, weight: float, reason: str, name: str | None = None) -> FitSamples:
@@ -853,7 +853,8 @@ def sensitivity(spec: dict, fits, *, wall: str = "data", **kwargs) -> pd.DataFra
     -------
     pandas.DataFrame
         One row per input that moves the year (sorted by swing): ``label``, ``year_low`` (input
-        at ``low``), ``year_high``, ``baseline``, ``swing`` (years), ``low_label``, ``high_label``.
+        at ``low``), ``year_high``, ``baseline``, ``swing`` (years), ``low_label``, ``high_label``
+        (the input's ends as :func:`analysis.fmt.num` text, or the fits' names).
     """
     _validate.one_of("wall", wall, WALLS)
     fits = [f for f in fits if f.weight > 0]
@@ -874,7 +875,7 @@ def sensitivity(spec: dict, fits, *, wall: str = "data", **kwargs) -> pd.DataFra
         y_lo, y_hi = year({**mids, k: lo}, base_fit), year({**mids, k: hi}, base_fit)
         if y_lo != base or y_hi != base:
             rows.append({"input": k, "label": _LABELS.get(k, SPEC_KEYS[k].split(",")[0]), "year_low": y_lo,
-                         "year_high": y_hi, "low_label": f"{lo:.3g}", "high_label": f"{hi:.3g}"})
+                         "year_high": y_hi, "low_label": fmt.num(lo, 3), "high_label": fmt.num(hi, 3)})
     by_fit = {f.key: year(mids, f) for f in fits}
     lo_f, hi_f = min(by_fit, key=by_fit.get), max(by_fit, key=by_fit.get)
     names = {f.key: f.name for f in fits}
