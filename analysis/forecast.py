@@ -1164,7 +1164,6 @@ def _refit(n_bootstrap, seed, drop_highest, grid):
                                        source="besiroglu2024chinchilla")
 
 
-@cache
 def book_inputs(a):
     """The forecast's inputs under the assumptions ``a``: ``(spec, fits, ctx)``.
 
@@ -1183,6 +1182,20 @@ def book_inputs(a):
     tuple
         ``(spec, fits, ctx)``.
     """
+    return _book_inputs(_check_assumptions(a))
+
+
+def _check_assumptions(a):
+    from analysis import assumptions
+
+    if not isinstance(a, assumptions.Assumptions):
+        raise ValueError(f"a={type(a).__name__} is not an Assumptions object; give assumptions.load() "
+                         "or assumptions.current(globals())")
+    return a
+
+
+@cache
+def _book_inputs(a):
     from analysis import hardware
 
     spec = {k: (a.spec(n).low, a[n], a.spec(n).high) for k, n in ASSUMPTION_NAMES.items()}
@@ -1195,14 +1208,18 @@ def book_inputs(a):
     return spec, fits, ctx
 
 
-@cache
 def book_forecast(a) -> pd.DataFrame:
     """The book's forecast under the assumptions ``a``: :func:`monte_carlo` of :func:`book_inputs`.
 
     One model for the book: the walls chapter, the data-wall chapter and the claims ledger all
     read this (cached per set of assumptions; treat the result as read-only).
     """
-    spec, fits, ctx = book_inputs(a)
+    return _book_forecast(_check_assumptions(a))
+
+
+@cache
+def _book_forecast(a):
+    spec, fits, ctx = _book_inputs(a)
     return monte_carlo(n_draws=a["mc_draws"], seed=a["seed"], spec=spec, fits=fits, **ctx)
 
 

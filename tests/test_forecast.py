@@ -343,3 +343,8 @@ def test_book_forecast_reads_the_assumptions_and_feeds_the_claims():
     # more epochs in force -> later data wall (the chapters' overrides reach the model)
     later = forecast.book_forecast(a.replace(fc_epochs=a.spec("fc_epochs").high))
     assert np.median(later["year_data"]) > np.median(draws["year_data"])
+
+
+def test_book_forecast_needs_assumptions():
+    with pytest.raises(ValueError, match="a=dict"):
+        forecast.book_inputs({})
