@@ -16,9 +16,9 @@ Three ingredients:
   :func:`analysis.repetition.effective_data` ``(U, e)`` fresh tokens (Muennighoff et al. 2023).
 
 The wall binds at the compute where ``D_opt(C)`` equals the usable tokens; dollars follow from
-:mod:`analysis.hardware`, and a year from the historical growth of the largest training
-datasets (Villalobos et al. 2024, Section 2.4). :func:`monte_carlo` draws all the uncertain
-inputs at once (vectorised); :func:`sensitivity` moves them one at a time.
+:mod:`analysis.hardware`. This module is deterministic: the year the wall binds, with every
+input uncertain, comes from the book's one calendar-time model, :mod:`analysis.forecast`
+(its ``book_forecast`` and ``sensitivity``), which the data-wall chapter reads.
 
 References
 ----------
@@ -32,7 +32,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 from analysis import _validate, datasets, essays, hardware, repetition, scaling
 
@@ -48,10 +47,6 @@ __all__ = [
     "wall_flops",
     "dataset_year",
     "wall_table",
-    "monte_carlo",
-    "summarise",
-    "sensitivity",
-    "MC_PERCENTILES",
     "H100",
     "claim_supported",
     "essay_flops_per_usd",
@@ -71,13 +66,6 @@ __all__ = [
     "claim_data_wall_hgx_b200_fp8_dense_pflops",
     "claim_data_wall_gb200_over_h100_tdp",
 ]
-
-#: Percentiles the chapter reports for Monte Carlo outputs (a central 90% interval and the median).
-MC_PERCENTILES = (5, 50, 95)
-
-_Z95 = float(ndtri(0.95))  # 1.6449: the 5th-95th percentile half-width of a standard normal
-_Z975 = float(ndtri(0.975))  # 1.9600
-
 
 # ----------------------------------------------------------------------------------------------
 # Inputs: fits, data files
@@ -386,196 +374,6 @@ def wall_table(*, text_stock_tokens, max_epochs, overtrain_factor, usd_per_gpu_h
             row[f"usd_{r}"] = hardware.flops_to_usd(c, **cost)
         rows[key] = row
     return pd.DataFrame.from_dict(rows, orient="index")
-
-
-# ----------------------------------------------------------------------------------------------
-# Monte Carlo and sensitivity
-# ----------------------------------------------------------------------------------------------
-
-
-def _stock_spread() -> tuple[float, float]:
-    """Log-spreads (sigma below, sigma above the median) of the effective stock's 90% interval."""
-    row = _stock().loc["Effective stock"]
-    lo = math.log(row["tokens"] / row["tokens_low"]) / _Z95
-    hi = math.log(row["tokens_high"] / row["tokens"]) / _Z95
-    return lo, hi
-
-
-@_validate.finite_returns
-def monte_carlo(*, n_draws, seed, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc_mfu_halfwidth,
-                max_epochs, gpu, precision, flop_basis) -> pd.DataFrame:
-    """Draw the uncertain inputs and return, per draw, where the data wall binds.
-
-    The draws (independent):
-
-    * **fit**: one of :func:`fits`, each with equal probability;
-    * **effective stock**: two-piece log-normal with median ``text_stock_tokens`` whose 5th and
-      95th percentiles sit at the same ratios to the median as Villalobos et al.'s 90% interval
-      (1e14 and 1e15 around 3e14); the unique stock is a fifth of it (:func:`unique_stock_tokens`);
-    * **epochs**: log-uniform on ``[1, max_epochs]``; usable tokens =
-      :func:`usable_tokens` (unique stock, epochs);
-    * **price**: log-normal with median ``usd_per_gpu_hour``, 90% interval ``x/÷ mc_price_factor``;
-    * **MFU**: uniform on ``mfu ± mc_mfu_halfwidth``, kept within [0.05, 1];
-    * **dataset growth**: normal with the paper's median and 95% interval (0.38, 0.27-0.48
-      orders of magnitude a year), floored at 0.05.
-
-    Parameters
-    ----------
-    n_draws : int
-        Number of draws, >= 1.
-    seed : int
-        Seed of ``numpy.random.default_rng``.
-    text_stock_tokens : float
-        Median effective stock (tokens), > 0.
-    usd_per_gpu_hour, mfu : float
-        Central price (USD per GPU-hour) and MFU.
-    mc_price_factor : float
-        >= 1; 1 means no price uncertainty.
-    mc_mfu_halfwidth : float
-        >= 0.
-    max_epochs : float
-        >= 1.
-    gpu, precision, flop_basis : str
-        Hardware (see :mod:`analysis.hardware`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per draw: ``fit`` (short name), ``effective_stock_tokens``, ``unique_tokens``,
-        ``epochs``, ``usable_tokens``, ``usd_per_gpu_hour``, ``mfu``, ``growth_oom_per_year``,
-        ``flops_wall`` (FLOP), ``usd_wall`` (USD), ``year_wall``.
-
-    Raises
-    ------
-    ValueError
-        If an input is out of range.
-    """
-    _check_inputs(n_draws=n_draws, seed=seed, text_stock_tokens=text_stock_tokens, usd_per_gpu_hour=usd_per_gpu_hour,
-                  mfu=mfu, mc_price_factor=mc_price_factor, mc_mfu_halfwidth=mc_mfu_halfwidth, max_epochs=max_epochs,
-                  gpu=gpu, precision=precision, flop_basis=flop_basis)
-    n = _validate.integer("n_draws", n_draws, low=1)
-    rng = np.random.default_rng(_validate.integer("seed", seed, low=0, high=2**63 - 1))
-    s0 = _validate.positive("text_stock_tokens", text_stock_tokens, scalar=True)
-    p0 = _validate.positive("usd_per_gpu_hour", usd_per_gpu_hour, scalar=True)
-    m0 = _validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True, scalar=True)
-    pf = _validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True, scalar=True)
-    mh = _validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0, scalar=True)
-    me = _validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True, scalar=True)
-    peak = hardware.peak_flops_per_second(gpu, precision, flop_basis)
-
-    laws = fits()
-    keys = list(laws)
-    coefs = np.array([fit_power_law(laws[k]) for k in keys])  # (n_fits, 2): k, b
-
-    fit_idx = rng.integers(0, len(keys), size=n)
-    z = rng.standard_normal(size=(3, n))
-    sig_lo, sig_hi = _stock_spread()
-    stock = s0 * np.exp(np.where(z[0] < 0, sig_lo, sig_hi) * z[0])
-    unique = stock / trend("epoch_multiplier")
-    epochs = np.exp(rng.uniform(0.0, math.log(me), size=n))
-    usable = np.asarray(usable_tokens(unique, epochs))
-    price = p0 * np.exp(math.log(pf) / _Z95 * z[1])
-    mfu_draw = np.clip(rng.uniform(m0 - mh, m0 + mh, size=n), 0.05, 1.0)
-    g_mid = trend("dataset_growth_oom_per_year")
-    g_sd = (trend("dataset_growth_oom_per_year", "high") - trend("dataset_growth_oom_per_year", "low")) / (2 * _Z975)
-    growth = np.maximum(g_mid + g_sd * z[2], 0.05)
-
-    k, b = coefs[fit_idx, 0], coefs[fit_idx, 1]
-    flops = (usable / k) ** (1.0 / b)
-    usd = flops * price / (peak * mfu_draw * hardware.SECONDS_PER_HOUR)
-    year = trend("largest_dataset_year") + np.log10(usable / trend("largest_dataset_tokens")) / growth
-    return pd.DataFrame({
-        "fit": np.asarray(keys, dtype=object)[fit_idx],
-        "effective_stock_tokens": stock,
-        "unique_tokens": unique,
-        "epochs": epochs,
-        "usable_tokens": usable,
-        "usd_per_gpu_hour": price,
-        "mfu": mfu_draw,
-        "growth_oom_per_year": growth,
-        "flops_wall": flops,
-        "usd_wall": usd,
-        "year_wall": year,
-    })
-
-
-def summarise(draws: pd.DataFrame, columns=("flops_wall", "usd_wall", "year_wall"),
-              percentiles=MC_PERCENTILES) -> pd.DataFrame:
-    """Percentiles of Monte Carlo outputs: one row per column, one column per percentile."""
-    pct = [float(p) for p in percentiles]
-    for p in pct:
-        _validate.in_range("percentiles", p, 0.0, 100.0)
-    return pd.DataFrame({f"p{p:g}": [float(np.percentile(draws[c], p)) for c in columns] for p in pct},
-                        index=list(columns))
-
-
-@_validate.finite_returns
-def sensitivity(*, text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc_mfu_halfwidth, max_epochs,
-                gpu, precision, flop_basis, output: str = "usd_wall") -> pd.DataFrame:
-    """One-at-a-time sensitivity of where the wall binds (the data of a tornado chart).
-
-    Baseline: central price and MFU, the effective stock ``text_stock_tokens`` used as usable
-    tokens (Villalobos et al.'s 5x repetition), and the median fit (the fit whose wall compute
-    is the lower-middle of all fits at the baseline). Each input then moves alone to the ends of
-    its Monte Carlo range: fit (smallest and largest wall compute), effective stock (5th and
-    95th percentile), repetition (unique stock once, and ``max_epochs`` passes), price
-    (``x/÷ mc_price_factor``), MFU (``± mc_mfu_halfwidth``).
-
-    Parameters
-    ----------
-    text_stock_tokens, usd_per_gpu_hour, mfu, mc_price_factor, mc_mfu_halfwidth, max_epochs
-        As :func:`monte_carlo`.
-    gpu, precision, flop_basis : str
-        Hardware.
-    output : {"usd_wall", "flops_wall"}
-        The quantity to report.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per input (sorted by swing, largest first): ``low_label``, ``high_label``,
-        ``low``, ``high`` (output at each end), ``baseline``, ``swing`` (``log10(max/min)``).
-    """
-    _validate.one_of("output", output, ["usd_wall", "flops_wall"])
-    _check_inputs(text_stock_tokens=text_stock_tokens, usd_per_gpu_hour=usd_per_gpu_hour, mfu=mfu,
-                  mc_price_factor=mc_price_factor, mc_mfu_halfwidth=mc_mfu_halfwidth, max_epochs=max_epochs,
-                  gpu=gpu, precision=precision, flop_basis=flop_basis)
-    s0 = _validate.positive("text_stock_tokens", text_stock_tokens, scalar=True)
-    p0 = _validate.positive("usd_per_gpu_hour", usd_per_gpu_hour, scalar=True)
-    m0 = _validate.in_range("mfu", mfu, 0.0, 1.0, low_open=True, scalar=True)
-    pf = _validate.in_range("mc_price_factor", mc_price_factor, 1.0, np.inf, high_open=True, scalar=True)
-    mh = _validate.in_range("mc_mfu_halfwidth", mc_mfu_halfwidth, 0.0, 1.0, scalar=True)
-    me = _validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True, scalar=True)
-    laws = fits()
-    walls = {k: wall_flops(s0, law) for k, law in laws.items()}
-    order = sorted(walls, key=walls.get)
-    base_fit = order[(len(order) - 1) // 2]
-
-    def value(tokens=s0, fit=base_fit, price=p0, u=m0):
-        c = wall_flops(tokens, laws[fit])
-        if output == "flops_wall":
-            return c
-        return hardware.flops_to_usd(c, usd_per_gpu_hour=price, mfu=u, gpu=gpu, precision=precision,
-                                     flop_basis=flop_basis)
-
-    sig_lo, sig_hi = _stock_spread()
-    unique = unique_stock_tokens(s0)
-    m_lo, m_hi = max(m0 - mh, 0.05), min(m0 + mh, 1.0)
-    rows = [
-        ("fit", laws[order[0]].name, laws[order[-1]].name, value(fit=order[0]), value(fit=order[-1])),
-        ("effective stock", "5th percentile", "95th percentile",
-         value(tokens=s0 * math.exp(-sig_lo * _Z95)), value(tokens=s0 * math.exp(sig_hi * _Z95))),
-        ("repetition", "unique stock, 1 epoch", f"{me:g} epochs", value(tokens=unique),
-         value(tokens=usable_tokens(unique, me))),
-        ("price", f"÷ {pf:g}", f"x {pf:g}", value(price=p0 / pf), value(price=p0 * pf)),
-        ("MFU", f"{m_lo:.2f}", f"{m_hi:.2f}", value(u=m_lo), value(u=m_hi)),
-    ]
-    base = value()
-    df = pd.DataFrame(rows, columns=["input", "low_label", "high_label", "low", "high"]).set_index("input")
-    df["baseline"] = base
-    df["baseline_fit"] = laws[base_fit].name
-    df["swing"] = np.log10(np.maximum(df["low"], df["high"]) / np.minimum(df["low"], df["high"]))
-    return df.sort_values("swing", ascending=False)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from analysis import _validate, datasets, repetition, scaling
+from analysis import _validate, datasets, fmt, repetition, scaling
 
 __all__ = [
     "WALLS",
@@ -82,6 +82,8 @@ __all__ = [
     "chinchilla_runs",
     "at_scale",
     "refit_chinchilla",
+    "book_inputs",
+    "book_forecast",
     "claim_walls_usd_at_data_wall",
     "claim_walls_share_data_first",
     "claim_walls_gigawatts_at_scale_up",
@@ -247,8 +249,8 @@ def fit_samples_from_law(law, *, key: str, weight: float, reason: str, size: int
     log_pivot = 0.5 * (math.log10(rng_flops[0]) + math.log10(rng_flops[1]))
     log_d_pivot = k0 + b0 * log_pivot
     return FitSamples(key, law.name, weight, reason, log_d_pivot - b * log_pivot, b,
-                      uncertainty=f"exponent from the published interval {lo:g}-{hi:g} "
-                                  f"({level:.0%}), pinned at {10**log_pivot:.2g} FLOP")
+                      uncertainty=f"exponent from the published interval {fmt.num(lo, 3)} to {fmt.num(hi, 3)} "
+                                  f"({fmt.pct(level)}), pinned at {fmt.sci(10**log_pivot)} FLOP")
 
 
 def fit_samples_from_bootstrap(fit, *, key: str, weight: float, reason: str, name: str | None = None) -> FitSamples:
@@ -851,7 +853,8 @@ def sensitivity(spec: dict, fits, *, wall: str = "data", **kwargs) -> pd.DataFra
     -------
     pandas.DataFrame
         One row per input that moves the year (sorted by swing): ``label``, ``year_low`` (input
-        at ``low``), ``year_high``, ``baseline``, ``swing`` (years), ``low_label``, ``high_label``.
+        at ``low``), ``year_high``, ``baseline``, ``swing`` (years), ``low_label``, ``high_label``
+        (the input's ends as :func:`analysis.fmt.num` text, or the fits' names).
     """
     _validate.one_of("wall", wall, WALLS)
     fits = [f for f in fits if f.weight > 0]
@@ -872,7 +875,7 @@ def sensitivity(spec: dict, fits, *, wall: str = "data", **kwargs) -> pd.DataFra
         y_lo, y_hi = year({**mids, k: lo}, base_fit), year({**mids, k: hi}, base_fit)
         if y_lo != base or y_hi != base:
             rows.append({"input": k, "label": _LABELS.get(k, SPEC_KEYS[k].split(",")[0]), "year_low": y_lo,
-                         "year_high": y_hi, "low_label": f"{lo:.3g}", "high_label": f"{hi:.3g}"})
+                         "year_high": y_hi, "low_label": fmt.num(lo, 3), "high_label": fmt.num(hi, 3)})
     by_fit = {f.key: year(mids, f) for f in fits}
     lo_f, hi_f = min(by_fit, key=by_fit.get), max(by_fit, key=by_fit.get)
     names = {f.key: f.name for f in fits}
@@ -1118,8 +1121,13 @@ def at_scale(draws: pd.DataFrame, flops, *, start_year, start_flops, peak_flops_
     return pd.DataFrame({"year": year, "usd": c / per_usd, "watts": c / (per_joule * seconds)})
 
 
-def refit_chinchilla(*, n_bootstrap: int, seed: int, drop_highest: int = 5):
+def refit_chinchilla(*, n_bootstrap: int, seed: int, drop_highest: int = 5, grid: bool = False):
     """Refit the Chinchilla runs as Besiroglu et al. do (dropping the highest losses) and bootstrap it.
+
+    By default the optimiser starts from Besiroglu et al.'s published optimum, which reaches the
+    same optimum as their 4,500-point grid of starts (``grid=True``; ``tests/test_forecast.py``
+    checks that both agree) in a small fraction of the time. Results are cached per argument set,
+    so a chapter and the claims ledger share one refit.
 
     Parameters
     ----------
@@ -1129,6 +1137,8 @@ def refit_chinchilla(*, n_bootstrap: int, seed: int, drop_highest: int = 5):
         Seed of the resampling.
     drop_highest : int
         Runs with the highest loss left out (Besiroglu et al.: 5).
+    grid : bool
+        Start from the full grid of :func:`analysis.scaling.fit_parametric_loss` instead.
 
     Returns
     -------
@@ -1136,33 +1146,89 @@ def refit_chinchilla(*, n_bootstrap: int, seed: int, drop_highest: int = 5):
     """
     runs = chinchilla_runs()
     k = _validate.integer("drop_highest", drop_highest, low=0, high=len(runs) - 6)
-    keep = runs["loss"] < np.sort(runs["loss"].to_numpy())[-k] if k else np.ones(len(runs), dtype=bool)
-    return scaling.fit_parametric_loss(runs.loc[keep, "params"], runs.loc[keep, "tokens"], runs.loc[keep, "loss"],
-                                       n_bootstrap=_validate.integer("n_bootstrap", n_bootstrap, low=1),
-                                       seed=seed, name="refit", source="besiroglu2024chinchilla")
+    if not isinstance(grid, bool):
+        raise ValueError(f"grid={grid!r} is not a bool; give True or False")
+    return _refit(_validate.integer("n_bootstrap", n_bootstrap, low=1), _validate.integer("seed", seed, low=0), k,
+                  grid)
 
 
 @cache
-def _book_forecast(a):
-    """The book's forecast under the assumptions ``a`` (computed once per set of assumptions)."""
+def _refit(n_bootstrap, seed, drop_highest, grid):
+    runs = chinchilla_runs()
+    k = drop_highest
+    keep = runs["loss"] < np.sort(runs["loss"].to_numpy())[-k] if k else np.ones(len(runs), dtype=bool)
+    pub = scaling.BESIROGLU_2024
+    starts = None if grid else np.array([[math.log(pub.A), math.log(pub.B), math.log(pub.E), pub.alpha, pub.beta]])
+    return scaling.fit_parametric_loss(runs.loc[keep, "params"], runs.loc[keep, "tokens"], runs.loc[keep, "loss"],
+                                       starts=starts, n_bootstrap=n_bootstrap, seed=seed, name="refit",
+                                       source="besiroglu2024chinchilla")
+
+
+def book_inputs(a):
+    """The forecast's inputs under the assumptions ``a``: ``(spec, fits, ctx)``.
+
+    ``spec`` maps each key of :data:`SPEC_KEYS` to ``(low, value, high)``: the value in force
+    (the file's, or a chapter's override) between the ends of the assumption's declared range;
+    ``fits`` is the weighted mixture (:func:`fits_from_weights`, with the bootstrapped refit);
+    ``ctx`` the fixed arguments (:func:`context`, on the H100 SXM's dense FP8 peak). Cached per
+    set of assumptions, so the chapters and the claims ledger compute it once.
+
+    Parameters
+    ----------
+    a : analysis.assumptions.Assumptions
+
+    Returns
+    -------
+    tuple
+        ``(spec, fits, ctx)``.
+    """
+    return _book_inputs(_check_assumptions(a))
+
+
+def _check_assumptions(a):
+    from analysis import assumptions
+
+    if not isinstance(a, assumptions.Assumptions):
+        raise ValueError(f"a={type(a).__name__} is not an Assumptions object; give assumptions.load() "
+                         "or assumptions.current(globals())")
+    return a
+
+
+@cache
+def _book_inputs(a):
     from analysis import hardware
 
     spec = {k: (a.spec(n).low, a[n], a.spec(n).high) for k, n in ASSUMPTION_NAMES.items()}
     refit = refit_chinchilla(n_bootstrap=a["fc_bootstrap_refits"], seed=a["seed"])
     fits = fits_from_weights({k: a[f"fc_weight_{k}"] for k in FIT_KEYS},
-                             {k: a.spec(f"fc_weight_{k}").rationale for k in FIT_KEYS}, refit=refit, seed=a["seed"])
+                             {k: a.spec(f"fc_weight_{k}").rationale.removeprefix("Assumption: ") for k in FIT_KEYS},
+                             refit=refit, seed=a["seed"])
     ctx = context(peak_flops_per_second=hardware.peak_flops_per_second("H100 SXM", "fp8", "dense"),
                   horizon_year=a["fc_horizon_year"])
-    draws = monte_carlo(n_draws=a["mc_draws"], seed=a["seed"], spec=spec, fits=fits, **ctx)
-    return draws, ctx
+    return spec, fits, ctx
+
+
+def book_forecast(a) -> pd.DataFrame:
+    """The book's forecast under the assumptions ``a``: :func:`monte_carlo` of :func:`book_inputs`.
+
+    One model for the book: the walls chapter, the data-wall chapter and the claims ledger all
+    read this (cached per set of assumptions; treat the result as read-only).
+    """
+    return _book_forecast(_check_assumptions(a))
+
+
+@cache
+def _book_forecast(a):
+    spec, fits, ctx = _book_inputs(a)
+    return monte_carlo(n_draws=a["mc_draws"], seed=a["seed"], spec=spec, fits=fits, **ctx)
 
 
 def _essay_scale_up(a):
     from analysis import essays
 
-    draws, ctx = _book_forecast(a)
-    return at_scale(draws, essays.value("B34"), **{k: ctx[k] for k in
-                                                  ("start_year", "start_flops", "peak_flops_per_second")})
+    ctx = book_inputs(a)[2]
+    return at_scale(book_forecast(a), essays.value("B34"),
+                    **{k: ctx[k] for k in ("start_year", "start_flops", "peak_flops_per_second")})
 
 
 def claim_walls_usd_at_data_wall(a) -> float:
@@ -1170,12 +1236,12 @@ def claim_walls_usd_at_data_wall(a) -> float:
 
     Essay B expects the trend to reach the billion-dollar runs and then stall on data (about 1e9).
     """
-    return float(np.median(_book_forecast(a)[0]["usd_data"]))
+    return float(np.median(book_forecast(a)["usd_data"]))
 
 
 def claim_walls_share_data_first(a) -> float:
     """Share of draws in which data is the first wall (essay A and B: data is what stops pretraining)."""
-    return float(np.mean(_book_forecast(a)[0]["first"] == "data"))
+    return float(np.mean(book_forecast(a)["first"] == "data"))
 
 
 def claim_walls_gigawatts_at_scale_up(a) -> float:

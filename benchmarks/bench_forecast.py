@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from analysis import assumptions, forecast, hardware
+from analysis import assumptions, forecast
 
 
 def _best_of(func, repeat: int = 5) -> float:
@@ -23,13 +23,12 @@ def _best_of(func, repeat: int = 5) -> float:
 
 def main() -> None:
     table = assumptions.load()
-    spec = {k: (table[n].low, table[n].value, table[n].high) for k, n in forecast.ASSUMPTION_NAMES.items()}
-    fits = forecast.fits_from_weights({k: table[f"fc_weight_{k}"].value for k in forecast.FIT_KEYS}, {})
-    ctx = forecast.context(peak_flops_per_second=hardware.peak_flops_per_second("H100 SXM", "fp8", "dense"),
-                           horizon_year=table["fc_horizon_year"].value)
+    t0 = time.perf_counter()
+    spec, fits, ctx = forecast.book_inputs(table)  # includes the bootstrapped refit of the Chinchilla runs
+    print(f"book_inputs (refit, {table['fc_bootstrap_refits']} bootstraps)  {(time.perf_counter() - t0) * 1e3:8.1f} ms")
     forecast.monte_carlo(n_draws=10, seed=0, spec=spec, fits=fits, **ctx)  # warm the data-file caches
     for n in (10_000, 100_000, 1_000_000):
-        t = _best_of(lambda n=n: forecast.monte_carlo(n_draws=n, seed=table["seed"].value, spec=spec, fits=fits,
+        t = _best_of(lambda n=n: forecast.monte_carlo(n_draws=n, seed=table["seed"], spec=spec, fits=fits,
                                                       **ctx), repeat=3 if n > 100_000 else 5)
         print(f"monte_carlo             n_draws={n:>9,d}  {t * 1e3:8.1f} ms")
     for name, func in [
@@ -39,6 +38,8 @@ def main() -> None:
         ("sevilla_reproduction (1e5 draws)", lambda: forecast.sevilla_reproduction(
             n_draws=100_000, seed=0, peak_flops_per_second=ctx["peak_flops_per_second"])),
         ("sensitivity (one at a time)", lambda: forecast.sensitivity(spec, fits, **ctx)),
+        ("four claim functions (cached forecast)", lambda: [getattr(forecast, n)(table) for n in forecast.__all__
+                                                           if n.startswith("claim_walls_")]),
     ]:
         print(f"{name:<40}  {_best_of(func) * 1e3:8.1f} ms")
 

@@ -112,53 +112,13 @@ def test_wall_table_readings_are_ordered():
     np.testing.assert_allclose(table["usd_effective"], table["flops_effective"] / (1979e12 * 0.4 * 3600 / 2))
 
 
-# --- Monte Carlo ----------------------------------------------------------------------------------
-
-MC = dict(text_stock_tokens=3e14, usd_per_gpu_hour=2.0, mfu=0.4, mc_price_factor=1.5, mc_mfu_halfwidth=0.1,
-          max_epochs=16.0, gpu="H100 SXM", precision="fp8", flop_basis="dense")
+# --- Monte Carlo: one model in the book -----------------------------------------------------------
 
 
-def test_monte_carlo_is_deterministic_and_sized():
-    a = datawall.monte_carlo(n_draws=2000, seed=7, **MC)
-    b = datawall.monte_carlo(n_draws=2000, seed=7, **MC)
-    assert len(a) == 2000
-    assert a.equals(b)
-    assert not a.isna().any().any()
-
-
-def test_monte_carlo_stock_matches_the_published_interval():
-    d = datawall.monte_carlo(n_draws=200_000, seed=1, **MC)
-    # Villalobos et al.: effective stock 300T, 90% CI 100T-1000T.
-    assert np.percentile(d["effective_stock_tokens"], 5) == pytest.approx(1e14, rel=0.03)
-    assert np.percentile(d["effective_stock_tokens"], 50) == pytest.approx(3e14, rel=0.02)
-    assert np.percentile(d["effective_stock_tokens"], 95) == pytest.approx(1e15, rel=0.03)
-    assert d["epochs"].between(1.0, 16.0).all()
-    assert set(d["fit"]) == set(datawall.fits())
-
-
-def test_monte_carlo_dollars_scale_with_price_and_flops_do_not():
-    a = datawall.monte_carlo(n_draws=5000, seed=3, **MC)
-    b = datawall.monte_carlo(n_draws=5000, seed=3, **{**MC, "usd_per_gpu_hour": 3.0})
-    np.testing.assert_allclose(b["usd_wall"], 1.5 * a["usd_wall"])
-    np.testing.assert_allclose(b["flops_wall"], a["flops_wall"])
-
-
-def test_monte_carlo_without_spread_reproduces_the_deterministic_chain():
-    d = datawall.monte_carlo(n_draws=500, seed=5, **{**MC, "mc_price_factor": 1.0, "mc_mfu_halfwidth": 0.0})
-    laws = datawall.fits()
-    expected = [datawall.wall_flops(u, laws[f]) for u, f in zip(d["usable_tokens"], d["fit"], strict=True)]
-    np.testing.assert_allclose(d["flops_wall"], expected, rtol=1e-9)
-    np.testing.assert_allclose(d["usd_wall"], d["flops_wall"] / (1979e12 * 0.4 * 3600 / 2.0), rtol=1e-12)
-
-
-def test_sensitivity_names_every_input_and_brackets_the_baseline():
-    s = datawall.sensitivity(**MC)
-    assert set(s.index) == {"fit", "effective stock", "repetition", "price", "MFU"}
-    lo, hi = s[["low", "high"]].min(axis=1), s[["low", "high"]].max(axis=1)
-    assert (lo <= s["baseline"] * (1 + 1e-12)).all()
-    assert (hi >= s["baseline"] * (1 - 1e-12)).all()
-    # Price x/÷ 1.5 moves dollars by 1.5^2 end to end.
-    assert 10 ** s.loc["price", "swing"] == pytest.approx(2.25)
+def test_the_monte_carlo_lives_in_forecast_only():
+    # issue 15: the data-wall chapter's distribution comes from analysis.forecast, not a second model
+    for name in ("monte_carlo", "summarise", "sensitivity", "MC_PERCENTILES"):
+        assert not hasattr(datawall, name), name
 
 
 # --- claims ---------------------------------------------------------------------------------------
@@ -199,12 +159,6 @@ def test_tokens_claim_is_the_twenty_rule_at_2e27():
     (lambda: datawall.essay_implied_usd_per_gpu_hour(0.4, "half"), "flop_basis"),
     (lambda: datawall.essay_flops_per_usd("B99", "B33"), "B99"),
     (lambda: datawall.trend("exhaustion_year", "median"), "field"),
-    (lambda: datawall.monte_carlo(n_draws=0, seed=1, **MC), "n_draws"),
-    (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "mfu": 1.7}), "mfu"),
-    (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "gpu": "A100"}), "gpu"),
-    (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "max_epochs": 0.5}), "max_epochs"),
-    (lambda: datawall.monte_carlo(n_draws=10, seed=1, **{**MC, "mc_price_factor": 0.5}), "mc_price_factor"),
-    (lambda: datawall.sensitivity(output="year", **MC), "output"),
 ])
 def test_bad_input_is_rejected_by_name(call, name):
     with pytest.raises(ValueError, match=name):

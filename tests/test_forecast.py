@@ -318,3 +318,33 @@ def test_claim_functions_take_the_assumptions_and_are_positive():
                  "claim_walls_usd_at_scale_up"):
         value = getattr(forecast, name)(a)
         assert isinstance(value, float) and value > 0, name
+
+
+def test_refit_from_the_published_start_reaches_the_grid_optimum():
+    # the fast default (one start at Besiroglu et al.'s optimum) must find what the 4,500-start grid finds
+    fast = forecast.refit_chinchilla(n_bootstrap=2, seed=0)
+    full = forecast.refit_chinchilla(n_bootstrap=2, seed=0, grid=True)
+    assert fast.objective == pytest.approx(full.objective, rel=1e-9)
+    for k in ("alpha", "beta", "E", "b"):
+        assert getattr(fast, k) == pytest.approx(getattr(full, k), rel=1e-5), k
+    with pytest.raises(ValueError, match="grid"):
+        forecast.refit_chinchilla(n_bootstrap=2, seed=0, grid=1)
+
+
+def test_book_forecast_reads_the_assumptions_and_feeds_the_claims():
+    a = assumptions.load()
+    spec, fits, ctx = forecast.book_inputs(a)
+    assert spec["epochs"] == (a.spec("fc_epochs").low, a["fc_epochs"], a.spec("fc_epochs").high)
+    weights = {f.key: f.weight for f in fits}
+    assert weights == {k: a[f"fc_weight_{k}"] for k in forecast.FIT_KEYS}
+    draws = forecast.book_forecast(a)
+    assert len(draws) == a["mc_draws"]
+    assert forecast.claim_walls_share_data_first(a) == pytest.approx(float(np.mean(draws["first"] == "data")))
+    # more epochs in force -> later data wall (the chapters' overrides reach the model)
+    later = forecast.book_forecast(a.replace(fc_epochs=a.spec("fc_epochs").high))
+    assert np.median(later["year_data"]) > np.median(draws["year_data"])
+
+
+def test_book_forecast_needs_assumptions():
+    with pytest.raises(ValueError, match="a=dict"):
+        forecast.book_inputs({})

@@ -71,7 +71,8 @@ def test_row_is_complete(row):
         # a qualitative claim, judged from the evidence written in its reason
         assert row["override_verdict"] and row["reason"] and len(row["reason"]) > 40
     elif row["checkable"]:
-        assert (row["essay_value"] == row["essay_value"] or row["value_of"]) and row["unit"]
+        # a recomputed claim states a number, or (no number in the essay) carries an override and its reason
+        assert (row["essay_value"] == row["essay_value"] or row["value_of"] or row["override_verdict"]) and row["unit"]
         value = ledger.recompute(row["recompute"], assumptions.load())
         assert value == value
     else:
