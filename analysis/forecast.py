@@ -1189,8 +1189,8 @@ def _check_assumptions(a):
     from analysis import assumptions
 
     if not isinstance(a, assumptions.Assumptions):
-        raise ValueError(f"a={type(a).__name__} is not an Assumptions object; give assumptions.load() "
-                         "or assumptions.current(globals())")
+        raise ValueError(f"a={type(a).__name__} is not an Assumptions object; give the chapter's "
+                         "assumptions (the A of its parameters cell)")
     return a
 
 

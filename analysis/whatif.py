@@ -25,7 +25,7 @@ import numpy as np
 
 from analysis import assumptions, datawall, essays, fmt, hardware, ledger
 
-__all__ = ["KNOBS", "grid", "grid_size", "usable_tokens", "moving_claims", "claim_tables", "tables",
+__all__ = ["KNOBS", "grid", "grid_size", "usable_tokens", "moving_claims", "ledger_rows", "tables",
            "DEFAULT_FIT", "CURVE_FLOPS", "lookup"]
 
 #: Knob name -> (number of grid values across the declared range, spacing). ``fit`` and
@@ -104,6 +104,9 @@ def _table(keys, values) -> dict:
 def moving_claims(a: assumptions.Assumptions | None = None, g: dict | None = None) -> dict[str, list[str]]:
     """Checkable ledger rows whose recomputed value changes when one knob moves over its grid.
 
+    Rows without an essay number (judged by a written override) and the calendar-time forecast's
+    rows (each a Monte Carlo run; shown on the walls page) are left out.
+
     Returns
     -------
     dict
@@ -112,7 +115,10 @@ def moving_claims(a: assumptions.Assumptions | None = None, g: dict | None = Non
     a = assumptions.load() if a is None else a
     g = grid(a) if g is None else g
     rows = ledger.ledger(a)
-    rows = rows[rows["checkable"].astype(bool) & rows["recompute"].notna() & (rows["recompute"] != "")]
+    rows = rows[rows["checkable"].astype(bool) & rows["recompute"].notna() & (rows["recompute"] != "")
+                & rows["essay_value"].notna()
+                # the calendar-time forecast's rows (a Monte Carlo per setting) live on the walls page
+                & ~rows["recompute"].astype(str).str.startswith("forecast:")]
     base = dict(zip(rows["id"], rows["recomputed"], strict=True))
     found: dict[str, list[str]] = {}
     for knob in _ASSUMPTION_KNOBS:
@@ -133,7 +139,7 @@ def _show(x: float, unit: str) -> str:
     return f"{fmt.num(x, 3)} {unit}"
 
 
-def claim_tables(a: assumptions.Assumptions | None = None, g: dict | None = None) -> list[dict]:
+def ledger_rows(a: assumptions.Assumptions | None = None, g: dict | None = None) -> list[dict]:
     """Every moving ledger row over the product of its knobs: ours, the ratio and the verdict.
 
     The value is the row's ``recompute`` function under ``a.replace(**values)``; the verdict is the

@@ -68,7 +68,7 @@ def test_repeated_reading_is_the_chapters_at_no_distillation(tables):
 
 
 def test_moving_claims_and_their_verdicts_are_the_ledgers():
-    claims = whatif.claim_tables(A, G)
+    claims = whatif.ledger_rows(A, G)
     ids = {c["id"] for c in claims}
     assert {"B36", "B37", "B79"} <= ids  # priced, powered and stock-bound claims of the data-wall chapter
     assert "B12" not in ids  # tokens at a fixed FLOP count: no knob moves it
