@@ -8,27 +8,19 @@ The data wall's Monte Carlo is analysis.forecast's; benchmarks/bench_forecast.py
 from __future__ import annotations
 
 import inspect
-import time
+
+from _timing import best_of
 
 from analysis import assumptions, datawall
-
-
-def _best_of(func, repeat: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main() -> None:
     table = assumptions.load()
     kw = {k: table[k] for k in inspect.signature(datawall.wall_table).parameters}
-    t = _best_of(lambda: datawall.wall_table(**kw))
+    t = best_of(lambda: datawall.wall_table(**kw))
     print(f"wall_table                           {t * 1e3:8.1f} ms (best of 5)")
     claims = [getattr(datawall, n) for n in datawall.__all__ if n.startswith("claim_data_wall_")]
-    t = _best_of(lambda: [c(table) for c in claims])
+    t = best_of(lambda: [c(table) for c in claims])
     print(f"{len(claims)} claim functions                   {t * 1e3:8.1f} ms (best of 5)")
 
 

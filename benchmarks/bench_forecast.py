@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import time
 
+from _timing import best_of
+
 from analysis import assumptions, forecast
-
-
-def _best_of(func, repeat: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main() -> None:
@@ -28,7 +21,7 @@ def main() -> None:
     print(f"book_inputs (refit, {table['fc_bootstrap_refits']} bootstraps)  {(time.perf_counter() - t0) * 1e3:8.1f} ms")
     forecast.monte_carlo(n_draws=10, seed=0, spec=spec, fits=fits, **ctx)  # warm the data-file caches
     for n in (10_000, 100_000, 1_000_000):
-        t = _best_of(lambda n=n: forecast.monte_carlo(n_draws=n, seed=table["seed"], spec=spec, fits=fits,
+        t = best_of(lambda n=n: forecast.monte_carlo(n_draws=n, seed=table["seed"], spec=spec, fits=fits,
                                                       **ctx), repeat=3 if n > 100_000 else 5)
         print(f"monte_carlo             n_draws={n:>9,d}  {t * 1e3:8.1f} ms")
     for name, func in [
@@ -41,7 +34,7 @@ def main() -> None:
         ("four claim functions (cached forecast)", lambda: [getattr(forecast, n)(table) for n in forecast.__all__
                                                            if n.startswith("claim_walls_")]),
     ]:
-        print(f"{name:<40}  {_best_of(func) * 1e3:8.1f} ms")
+        print(f"{name:<40}  {best_of(func) * 1e3:8.1f} ms")
 
 
 if __name__ == "__main__":

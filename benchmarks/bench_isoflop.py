@@ -5,21 +5,11 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
+from _timing import best_of
 
 from analysis import assumptions
 from analysis.isoflop import llama3_design, simulate_isoflop_studies
-
-
-def best_of(fn, repeat=5):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main():
