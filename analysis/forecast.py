@@ -798,6 +798,21 @@ def point_estimate(spec: dict, fit: FitSamples, **kwargs) -> pd.Series:
     return simulate(values, log10_coef=fit.log10_coef[i], exponent=fit.exponent[i], **kwargs).iloc[0]
 
 
+def _check_draws(draws, columns) -> pd.DataFrame:
+    """``draws``; raise unless it is a non-empty DataFrame with ``columns`` (an output of :func:`monte_carlo`)."""
+    _validate.instance("draws", draws, pd.DataFrame, "a DataFrame of draws from monte_carlo")
+    missing = [c for c in columns if c not in draws.columns]
+    if draws.empty or missing:
+        raise ValueError(f"draws has {len(draws)} rows and lacks columns {missing}; give a non-empty output of "
+                         "monte_carlo")
+    return draws
+
+
+def _percentiles(percentiles) -> list:
+    pct = _validate.vector("percentiles", _validate.in_range("percentiles", percentiles, 0.0, 100.0))
+    return [float(p) for p in pct]
+
+
 def summarise(draws: pd.DataFrame, percentiles=(5, 50, 95)) -> pd.DataFrame:
     """Percentiles of the year and FLOP each wall binds, and the share of draws it binds first.
 
@@ -807,7 +822,9 @@ def summarise(draws: pd.DataFrame, percentiles=(5, 50, 95)) -> pd.DataFrame:
         One row per wall (and ``first``): ``year_p<q>``, ``flops_p<q>``, ``share_binds`` (share of
         draws where it binds before the horizon), ``share_first``.
     """
-    pct = [float(_validate.in_range("percentiles", p, 0.0, 100.0)) for p in percentiles]
+    pct = _percentiles(percentiles)
+    _check_draws(draws, ["first", *(f"{k}_{w}" for w in WALLS for k in ("year", "flops", "binds")),
+                         "year_first", "flops_first"])
     rows = {}
     for w in (*WALLS, "first"):
         row = {}
@@ -824,12 +841,14 @@ def summarise(draws: pd.DataFrame, percentiles=(5, 50, 95)) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+@_validate.finite_returns
 def first_shares(draws: pd.DataFrame) -> pd.Series:
     """Share of draws in which each wall (or none, before the horizon) binds first."""
-    s = draws["first"].value_counts(normalize=True)
+    s = _check_draws(draws, ["first"])["first"].value_counts(normalize=True)
     return pd.Series({w: float(s.get(w, 0.0)) for w in (*WALLS, "none")})
 
 
+@_validate.finite_returns
 def fan(draws: pd.DataFrame, years, start_year, start_flops, percentiles=(5, 50, 95)) -> dict:
     """Percentiles of log10 FLOP of the trend and each ceiling, year by year (a fan chart).
 
@@ -849,9 +868,11 @@ def fan(draws: pd.DataFrame, years, start_year, start_flops, percentiles=(5, 50,
     dict
         ``{"trend" | wall: ndarray of shape (len(percentiles), len(years))}`` (log10 FLOP).
     """
-    t = np.asarray(_validate.finite("years", years), dtype=float)
-    c0 = math.log10(float(_validate.positive("start_flops", start_flops)))
-    dt = t[None, :] - float(start_year)
+    t = _validate.vector("years", _validate.finite("years", years))
+    c0 = math.log10(_validate.positive("start_flops", start_flops, scalar=True))
+    dt = t[None, :] - _validate.finite("start_year", start_year, scalar=True)
+    _percentiles(percentiles)
+    _check_draws(draws, ["trend_growth", *(f"{k}_{w}" for w in WALLS for k in ("ceiling", "growth"))])
     out = {"trend": np.percentile(c0 + draws["trend_growth"].to_numpy()[:, None] * dt, percentiles, axis=0)}
     for w in WALLS:
         k = draws[f"ceiling_{w}"].to_numpy()[:, None] + draws[f"growth_{w}"].to_numpy()[:, None] * dt
@@ -1135,6 +1156,7 @@ def sevilla_reproduction(*, n_draws, seed, peak_flops_per_second) -> pd.DataFram
 # ----------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def at_scale(draws: pd.DataFrame, flops, *, start_year, start_flops, peak_flops_per_second) -> pd.DataFrame:
     """When the trend of each draw reaches ``flops``, and what that run costs and draws then.
 
@@ -1154,9 +1176,12 @@ def at_scale(draws: pd.DataFrame, flops, *, start_year, start_flops, peak_flops_
         (GPU-hour cost at that year's FLOP per dollar), ``watts`` (all-in power over ``run_days``
         at that year's FLOP per joule).
     """
-    c = float(_validate.positive("flops", flops))
-    c0 = float(_validate.positive("start_flops", start_flops))
-    pk = float(_validate.positive("peak_flops_per_second", peak_flops_per_second))
+    c = _validate.positive("flops", flops, scalar=True)
+    c0 = _validate.positive("start_flops", start_flops, scalar=True)
+    pk = _validate.positive("peak_flops_per_second", peak_flops_per_second, scalar=True)
+    start_year = _validate.finite("start_year", start_year, scalar=True)
+    _check_draws(draws, ["trend_growth", "mfu", "usd_per_gpu_hour", "price_performance_growth", "all_in_watts",
+                         "efficiency_growth", "run_days"])
     year = np.maximum(float(start_year) + (math.log10(c) - math.log10(c0)) / draws["trend_growth"].to_numpy(),
                       float(start_year))
     dy = year - HARDWARE_YEAR

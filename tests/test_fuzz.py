@@ -83,16 +83,13 @@ SKIP = {
                                    "returns the default (spec() and [] raise; spec is fuzzed)",
     "datasets.Check": "record of a sidecar file's fields, validated by the loader",
     "forecast.draw": "takes a numpy Generator (rng); monte_carlo, which draws through it, is fuzzed",
-    "forecast.summarise": "takes a DataFrame of Monte Carlo draws (an object built by monte_carlo)",
-    "forecast.first_shares": "takes a DataFrame of Monte Carlo draws (an object built by monte_carlo)",
-    "forecast.fan": "takes a DataFrame of Monte Carlo draws (an object built by monte_carlo)",
-    "forecast.at_scale": "takes a DataFrame of Monte Carlo draws (an object built by monte_carlo)",
 }
 
 #: Targets whose tables may hold NaN: a blank cell of a published table (a nullable column) is missing
 #: data, not a computation gone wrong. Infinities are still refused.
 MISSING_ALLOWED = {"datasets.load", "datasets.provenance_table",
-                   "ledger.ledger"}  # the ledger: a claim that states or recomputes no number has a blank cell
+                   "ledger.ledger",  # the ledger: a claim that states or recomputes no number has a blank cell
+                   "forecast.summarise"}  # share_first of the row "first" is not applicable (NaN by design)
 
 #: File readers: their errors follow the standard for data files (name the file, the row or key,
 #: and what is wrong), so naming the file or key given stands in for naming the parameter.
@@ -412,6 +409,10 @@ def _valid():
         "dataset_growth_oom_per_year": [0.38],
         "dataset_growth_low": [0.27],
         "dataset_growth_high": [0.48],
+        "draws": [forecast.monte_carlo(n_draws=20, seed=0, spec=spec, fits=[fit], start_year=2025.0, start_flops=5e25,
+                                       stock_year=2024.0, peak_flops_per_second=1e15, horizon_year=2100.0)],
+        "years": [np.array([2025.0, 2030.0, 2040.0]), 2030.0],
+        "percentiles": [(5, 50, 95), (10, 90), 50],
     }
 
 
@@ -463,6 +464,7 @@ def _overrides():
         "forecast.monte_carlo": {"n_draws": [10, 50]},
         "forecast.villalobos_reproduction": {"n_draws": [10, 50]},
         "forecast.point_estimate": {"fit": [fit]},
+        "forecast.at_scale": {"flops": [8e28, 1e27, 1e25]},
     }
 
 
