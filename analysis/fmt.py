@@ -235,7 +235,7 @@ def table(df, *, caption: str, name: str, formats: dict | None = None, sig: int 
         raise ValueError(f"caption={caption!r} must be a non-empty sentence")
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
         raise ValueError(f"name={name!r} must be lowercase words joined by hyphens, e.g. 'tbl-data-wall-runs'")
-    if align not in ("left", "center", "right"):
+    if not isinstance(align, str) or align not in ("left", "center", "right"):
         raise ValueError(f"align={align!r} must be one of 'left', 'center', 'right'")
     if formats is not None and not isinstance(formats, dict):
         raise ValueError(f"formats={formats!r} must be None or a dict of column -> function")

@@ -129,7 +129,11 @@ _LOG10_6 = math.log10(scaling.FLOPS_PER_PARAM_TOKEN)
 
 def _z(level: float) -> float:
     lev = float(_validate.in_range("level", level, 0.0, 1.0, low_open=True, high_open=True))
-    return float(ndtri(0.5 + lev / 2))
+    z = float(ndtri(0.5 + lev / 2))
+    if not z > 0:  # 0.5 + lev / 2 rounds to 0.5
+        raise ValueError(f"level={lev!r} is too small to set a spread (below float64 resolution); give a level "
+                         "in (1e-12, 1)")
+    return z
 
 
 def _out(x):
@@ -676,6 +680,11 @@ def simulate(values: dict, *, log10_coef, exponent, start_year, start_flops, sto
     if missing or extra:
         raise ValueError(f"values: missing keys {missing}, unknown keys {extra}; give exactly {list(SPEC_KEYS)}")
     v = {k: _validate.finite(k, x) for k, x in values.items()}
+    rows = {**v, "log10_coef": _validate.finite("log10_coef", log10_coef),
+            "exponent": _validate.in_range("exponent", exponent, 0.0, 1.0, low_open=True, high_open=True)}
+    for k, x in rows.items():
+        if x.ndim > 1:
+            raise ValueError(f"{k} has shape {x.shape}; give a number or a 1-D array (one element per row)")
     c0 = _validate.positive("start_flops", start_flops, scalar=True)
     t0 = _validate.finite("start_year", start_year, scalar=True)
     ts = _validate.finite("stock_year", stock_year, scalar=True)

@@ -316,7 +316,8 @@ def table(*, section: str | None = None, ids=None, a=None):
                              f"{sorted(set(df['section'].dropna()))}")
         df = df[df["section"] == section]
     if df.empty:
-        raise ValueError("the selection has no claims")
+        raise ValueError(f"the selection (ids={ids!r}, section={section!r}) has no claims; give ids or a section "
+                         "that select at least one claim")
     df = df.sort_values("id")
     shown = pd.DataFrame({
         HEADERS[0]: df["id"],

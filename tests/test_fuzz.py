@@ -95,7 +95,7 @@ MISSING_ALLOWED = {"datasets.load", "datasets.provenance_table",
 #: and what is wrong), so naming the file or key given stands in for naming the parameter.
 FILE_READERS = {"datasets.load", "datasets.meta", "datasets.names", "datasets.bib_keys",
                 "datasets.provenance_table", "assumptions.load", "assumptions.value", "assumptions.names",
-                "assumptions.check",
+                "assumptions.check", "assumptions.current",
                 # look-ups by name in the assumptions file: the message names the name given
                 "assumptions.Assumptions.spec", "assumptions.Assumptions.get"}
 
