@@ -185,7 +185,7 @@ class Assumptions(Mapping):
     def __getitem__(self, name: str):
         try:
             return self._values[name]
-        except KeyError:
+        except (KeyError, TypeError):  # an unhashable name (a list) is no assumption either
             raise KeyError(self._unknown(name)) from None
 
     def __iter__(self):
@@ -238,7 +238,7 @@ class Assumptions(Mapping):
         AssumptionsError
             If ``name`` is not an assumption (the message lists the known names).
         """
-        if name not in self._specs:
+        if not isinstance(name, str) or name not in self._specs:
             raise AssumptionsError(self._unknown(name))
         return self._specs[name]
 

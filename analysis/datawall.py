@@ -413,7 +413,13 @@ def essay_flops_per_usd(flops_id: str = "B11", usd_id: str = "B33") -> float:
     ValueError
         If an id is not a claim id of ``data/claims.csv`` with a number.
     """
-    return essays.value(flops_id) / essays.value(usd_id)
+    def essay_value(label, claim_id):
+        try:
+            return essays.value(claim_id)
+        except ValueError as exc:
+            raise ValueError(f"{label}: {exc}") from None
+
+    return essay_value("flops_id", flops_id) / essay_value("usd_id", usd_id)
 
 
 def essay_implied_usd_per_gpu_hour(mfu, flop_basis: str = "sparse") -> float:

@@ -367,7 +367,12 @@ def svg_text_sizes(path) -> tuple[float, list[float]]:
     ValueError
         If the file has no ``<svg width>`` or no sized text (e.g. text drawn as paths).
     """
-    text = Path(path).read_text(encoding="utf-8")
+    from analysis import _validate
+
+    p = _validate.path("path", path)
+    if not p.is_file():
+        raise ValueError(f"path={str(p)!r} does not exist or is not a file; give the path of an SVG file")
+    text = p.read_text(encoding="utf-8")
     m = _SVG_WIDTH.search(text)
     if not m:
         raise ValueError(f"{path}: no <svg width=...> found")

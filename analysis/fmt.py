@@ -235,9 +235,15 @@ def table(df, *, caption: str, name: str, formats: dict | None = None, sig: int 
         raise ValueError(f"caption={caption!r} must be a non-empty sentence")
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
         raise ValueError(f"name={name!r} must be lowercase words joined by hyphens, e.g. 'tbl-data-wall-runs'")
-    if align not in ("left", "center", "right"):
+    if not isinstance(align, str) or align not in ("left", "center", "right"):
         raise ValueError(f"align={align!r} must be one of 'left', 'center', 'right'")
+    if formats is not None and not isinstance(formats, dict):
+        raise ValueError(f"formats={formats!r} must be None or a dict of column -> function")
+    sig = _check_sig(sig)
     formats = dict(formats or {})
+    bad = [c for c, f in formats.items() if not callable(f)]
+    if bad:
+        raise ValueError(f"formats={formats!r}: the value of {bad!r} must be a function turning a cell into text")
     unknown = set(formats) - set(df.columns)
     if unknown:
         raise ValueError(f"formats={sorted(unknown)!r} are not columns of df; columns: {list(df.columns)}")

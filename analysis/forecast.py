@@ -38,6 +38,7 @@ muennighoff2023scaling, besiroglu2024chinchilla, hoffmann2022training
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -130,7 +131,11 @@ _LOG10_6 = math.log10(scaling.FLOPS_PER_PARAM_TOKEN)
 
 def _z(level: float) -> float:
     lev = float(_validate.in_range("level", level, 0.0, 1.0, low_open=True, high_open=True))
-    return float(ndtri(0.5 + lev / 2))
+    z = float(ndtri(0.5 + lev / 2))
+    if not z > 0:  # 0.5 + lev / 2 rounds to 0.5
+        raise ValueError(f"level={lev!r} is too small to set a spread (below float64 resolution); give a level "
+                         "in (1e-12, 1)")
+    return z
 
 
 def _out(x):
@@ -170,7 +175,9 @@ class FitSamples:
     uncertainty: str = ""
 
     def __post_init__(self):
-        w = float(_validate.nonnegative(f"weight of {self.key}", self.weight))
+        for label in ("key", "name", "reason", "uncertainty"):
+            _validate.instance(label, getattr(self, label), str, "a string")
+        w = float(_validate.nonnegative(f"weight of {self.key}", self.weight, scalar=True))
         c = np.atleast_1d(_validate.finite(f"log10_coef of {self.key}", self.log10_coef))
         e = np.atleast_1d(_validate.in_range(f"exponent of {self.key}", self.exponent, 0.0, 1.0,
                                              low_open=True, high_open=True))
@@ -230,7 +237,10 @@ def fit_samples_from_law(law, *, key: str, weight: float, reason: str, size: int
     ValueError
         If an argument is out of range.
     """
-    n = _validate.integer("size", size, low=1)
+    _validate.law("law", law)
+    n = _validate.integer("size", size, low=1, high=10_000_000)
+    seed = _validate.integer("seed", seed, low=0)
+    _z(level)
     c1, c2 = 1e20, 1e30
     d1, d2 = float(law.compute_optimal(c1)[1]), float(law.compute_optimal(c2)[1])
     b0 = math.log10(d2 / d1) / math.log10(c2 / c1)
@@ -279,6 +289,9 @@ def fit_samples_from_bootstrap(fit, *, key: str, weight: float, reason: str, nam
     ValueError
         If the fit has no bootstrap replicates.
     """
+    _validate.instance("fit", fit, scaling.ParametricFit, "a scaling.ParametricFit")
+    if name is not None:
+        _validate.instance("name", name, str, "a string or None")
     b = fit.bootstrap_values("b")
     g = fit.bootstrap_values("G")
     ok = np.isfinite(b) & np.isfinite(g) & (g > 0) & (b > 0) & (b < 1)
@@ -318,6 +331,11 @@ def fits_from_weights(weights: dict, reasons: dict, *, refit=None, size: int = 1
     ValueError
         If a key is missing or unknown, or a weight is negative.
     """
+    _validate.instance("weights", weights, Mapping, "a dict {fit key: weight}")
+    _validate.instance("reasons", reasons, Mapping, "a dict {fit key: reason}")
+    seed = _validate.integer("seed", seed, low=0)
+    if refit is not None:
+        _validate.instance("refit", refit, scaling.ParametricFit, "a scaling.ParametricFit or None")
     missing = sorted(set(FIT_KEYS) - set(weights))
     extra = sorted(set(weights) - set(FIT_KEYS))
     if missing or extra:
@@ -335,8 +353,28 @@ def fits_from_weights(weights: dict, reasons: dict, *, refit=None, size: int = 1
     return out
 
 
-def _mixture(fits, n, rng):
+def _check_fits(fits) -> list:
+    """``fits`` as a list; raise unless it is an iterable of :class:`FitSamples`."""
+    if isinstance(fits, (str, bytes, Mapping)) or not hasattr(fits, "__iter__"):
+        raise ValueError(f"fits={_validate._show(fits)} is not a list of FitSamples; give a list of FitSamples")
     fits = list(fits)
+    for f in fits:
+        _validate.instance("fits", f, FitSamples, "a list of FitSamples")
+    return fits
+
+
+def _check_spec(spec, name="spec") -> Mapping:
+    """``spec``; raise unless it is a mapping with exactly the keys of :data:`SPEC_KEYS`."""
+    _validate.instance(name, spec, Mapping, "a dict {key: (low, value, high)}")
+    missing = sorted(set(SPEC_KEYS) - set(spec))
+    extra = sorted(set(spec) - set(SPEC_KEYS))
+    if missing or extra:
+        raise ValueError(f"{name}: missing keys {missing}, unknown keys {extra}; give exactly {list(SPEC_KEYS)}")
+    return spec
+
+
+def _mixture(fits, n, rng):
+    fits = _check_fits(fits)
     if not fits:
         raise ValueError("fits is empty; give at least one FitSamples")
     w = np.array([f.weight for f in fits], dtype=float)
@@ -421,6 +459,7 @@ def draw(name: str, triple, size: int, rng, *, level: float = 0.9, log: bool = T
 # ----------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def crossing_year(*, start_year, log10_flops, log10_growth, ceiling_log10_flops, ceiling_year,
                   ceiling_log10_growth, horizon_year):
     """First year the trend ``C0 g**(t - t0)`` reaches a ceiling ``K1 h**(t - t1)`` (closed form).
@@ -455,8 +494,8 @@ def crossing_year(*, start_year, log10_flops, log10_growth, ceiling_log10_flops,
     >>> round(float(y), 4), bool(b)      # 2025 + 2 / log10(4)
     (2028.3219, True)
     """
-    t0 = float(_validate.finite("start_year", start_year))
-    th = float(_validate.finite("horizon_year", horizon_year))
+    t0 = _validate.finite("start_year", start_year, scalar=True)
+    th = _validate.finite("horizon_year", horizon_year, scalar=True)
     if not th > t0:
         raise ValueError(f"horizon_year={th:g} is outside ({t0:g}, inf); it must be after start_year")
     c0 = _validate.finite("log10_flops", log10_flops)
@@ -472,6 +511,7 @@ def crossing_year(*, start_year, log10_flops, log10_growth, ceiling_log10_flops,
     return np.minimum(t, th), binds
 
 
+@_validate.finite_returns
 def data_ceiling(*, unique_tokens, stock_growth, epochs, distill_multiplier, overtrain_factor, log10_coef,
                  exponent):
     """The data ceiling: ``(log10 FLOP in the stock year, log10 growth per year)``.
@@ -518,6 +558,7 @@ def _seconds(run_days):
     return _validate.positive("run_days", run_days) * _SECONDS_PER_DAY
 
 
+@_validate.finite_returns
 def power_ceiling(*, power_watts, power_growth, all_in_watts, efficiency_growth, mfu, run_days,
                   peak_flops_per_second, years_of_efficiency=CEILING_YEAR - HARDWARE_YEAR):
     """The power ceiling at :data:`CEILING_YEAR`: ``(log10 FLOP, log10 growth per year)``.
@@ -559,6 +600,7 @@ def power_ceiling(*, power_watts, power_growth, all_in_watts, efficiency_growth,
     return np.log10(flops), np.log10(pg * eg)
 
 
+@_validate.finite_returns
 def chips_ceiling(*, chips_h100e, chips_growth, mfu, run_days, peak_flops_per_second):
     """The chips ceiling at :data:`CEILING_YEAR`: ``(log10 FLOP, log10 growth per year)``.
 
@@ -572,6 +614,7 @@ def chips_ceiling(*, chips_h100e, chips_growth, mfu, run_days, peak_flops_per_se
     return np.log10(n * pk * u * _seconds(run_days)), np.log10(cg)
 
 
+@_validate.finite_returns
 def money_ceiling(*, spend_usd, spend_growth, usd_per_gpu_hour, price_performance_growth, mfu,
                   peak_flops_per_second, years_of_price_performance=CEILING_YEAR - HARDWARE_YEAR):
     """The money ceiling at :data:`CEILING_YEAR`: ``(log10 FLOP, log10 growth per year)``.
@@ -596,6 +639,7 @@ def money_ceiling(*, spend_usd, spend_growth, usd_per_gpu_hour, price_performanc
 # ----------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def simulate(values: dict, *, log10_coef, exponent, start_year, start_flops, stock_year, peak_flops_per_second,
              horizon_year) -> pd.DataFrame:
     """Where each wall binds, for given input values (one row per element of the arrays).
@@ -632,15 +676,21 @@ def simulate(values: dict, *, log10_coef, exponent, start_year, start_flops, sto
     ValueError
         If a key is missing or unknown, or a value is out of range.
     """
+    _validate.instance("values", values, Mapping, "a dict {key: value}")
     missing = sorted(set(SPEC_KEYS) - set(values))
     extra = sorted(set(values) - set(SPEC_KEYS))
     if missing or extra:
         raise ValueError(f"values: missing keys {missing}, unknown keys {extra}; give exactly {list(SPEC_KEYS)}")
-    v = {k: np.asarray(x, dtype=float) for k, x in values.items()}
-    c0 = float(_validate.positive("start_flops", start_flops))
-    t0 = float(_validate.finite("start_year", start_year))
-    ts = float(_validate.finite("stock_year", stock_year))
-    pk = float(_validate.positive("peak_flops_per_second", peak_flops_per_second))
+    v = {k: _validate.finite(k, x) for k, x in values.items()}
+    rows = {**v, "log10_coef": _validate.finite("log10_coef", log10_coef),
+            "exponent": _validate.in_range("exponent", exponent, 0.0, 1.0, low_open=True, high_open=True)}
+    for k, x in rows.items():
+        if x.ndim > 1:
+            raise ValueError(f"{k} has shape {x.shape}; give a number or a 1-D array (one element per row)")
+    c0 = _validate.positive("start_flops", start_flops, scalar=True)
+    t0 = _validate.finite("start_year", start_year, scalar=True)
+    ts = _validate.finite("stock_year", stock_year, scalar=True)
+    pk = _validate.positive("peak_flops_per_second", peak_flops_per_second, scalar=True)
     g = np.log10(_validate.in_range("compute_growth", v["compute_growth"], 1.0, np.inf, high_open=True))
     ceilings = {
         "data": (*data_ceiling(unique_tokens=v["unique_tokens"], stock_growth=v["stock_growth"],
@@ -696,6 +746,7 @@ def _clip_draws(v):
     return v
 
 
+@_validate.finite_returns
 def monte_carlo(*, n_draws, seed, spec: dict, fits, start_year, start_flops, stock_year, peak_flops_per_second,
                 horizon_year, level: float = 0.9) -> pd.DataFrame:
     """Draw every uncertain input and return, per draw, where each wall binds.
@@ -732,13 +783,10 @@ def monte_carlo(*, n_draws, seed, spec: dict, fits, start_year, start_flops, sto
     --------
     See ``tests/test_forecast.py`` and the walls chapter.
     """
-    n = _validate.integer("n_draws", n_draws, low=1)
+    n = _validate.integer("n_draws", n_draws, low=1, high=10_000_000)
     rng = np.random.default_rng(_validate.integer("seed", seed, low=0))
-    missing = sorted(set(SPEC_KEYS) - set(spec))
-    extra = sorted(set(spec) - set(SPEC_KEYS))
-    if missing or extra:
-        raise ValueError(f"spec: missing keys {missing}, unknown keys {extra}; give exactly {list(SPEC_KEYS)}")
-    fits = list(fits)
+    _check_spec(spec)
+    fits = _check_fits(fits)
     v = _clip_draws({k: draw(k, spec[k], n, rng, level=level) for k in SPEC_KEYS})
     idx, coef, expo = _mixture(fits, n, rng)
     out = simulate(v, log10_coef=coef, exponent=expo, start_year=start_year, start_flops=start_flops,
@@ -751,11 +799,29 @@ def monte_carlo(*, n_draws, seed, spec: dict, fits, start_year, start_flops, sto
     return out
 
 
+@_validate.finite_returns
 def point_estimate(spec: dict, fit: FitSamples, **kwargs) -> pd.Series:
     """:func:`simulate` at the median of every input and the median-exponent draw of ``fit``."""
+    _check_spec(spec)
+    _validate.instance("fit", fit, FitSamples, "a FitSamples")
     i = int(np.argsort(fit.exponent)[len(fit.exponent) // 2])
     values = {k: _check_triple(k, spec[k])[1] for k in SPEC_KEYS}
     return simulate(values, log10_coef=fit.log10_coef[i], exponent=fit.exponent[i], **kwargs).iloc[0]
+
+
+def _check_draws(draws, columns) -> pd.DataFrame:
+    """``draws``; raise unless it is a non-empty DataFrame with ``columns`` (an output of :func:`monte_carlo`)."""
+    _validate.instance("draws", draws, pd.DataFrame, "a DataFrame of draws from monte_carlo")
+    missing = [c for c in columns if c not in draws.columns]
+    if draws.empty or missing:
+        raise ValueError(f"draws has {len(draws)} rows and lacks columns {missing}; give a non-empty output of "
+                         "monte_carlo")
+    return draws
+
+
+def _percentiles(percentiles) -> list:
+    pct = _validate.vector("percentiles", _validate.in_range("percentiles", percentiles, 0.0, 100.0))
+    return [float(p) for p in pct]
 
 
 def summarise(draws: pd.DataFrame, percentiles=(5, 50, 95)) -> pd.DataFrame:
@@ -767,7 +833,9 @@ def summarise(draws: pd.DataFrame, percentiles=(5, 50, 95)) -> pd.DataFrame:
         One row per wall (and ``first``): ``year_p<q>``, ``flops_p<q>``, ``share_binds`` (share of
         draws where it binds before the horizon), ``share_first``.
     """
-    pct = [float(_validate.in_range("percentiles", p, 0.0, 100.0)) for p in percentiles]
+    pct = _percentiles(percentiles)
+    _check_draws(draws, ["first", *(f"{k}_{w}" for w in WALLS for k in ("year", "flops", "binds")),
+                         "year_first", "flops_first"])
     rows = {}
     for w in (*WALLS, "first"):
         row = {}
@@ -784,12 +852,14 @@ def summarise(draws: pd.DataFrame, percentiles=(5, 50, 95)) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+@_validate.finite_returns
 def first_shares(draws: pd.DataFrame) -> pd.Series:
     """Share of draws in which each wall (or none, before the horizon) binds first."""
-    s = draws["first"].value_counts(normalize=True)
+    s = _check_draws(draws, ["first"])["first"].value_counts(normalize=True)
     return pd.Series({w: float(s.get(w, 0.0)) for w in (*WALLS, "none")})
 
 
+@_validate.finite_returns
 def fan(draws: pd.DataFrame, years, start_year, start_flops, percentiles=(5, 50, 95)) -> dict:
     """Percentiles of log10 FLOP of the trend and each ceiling, year by year (a fan chart).
 
@@ -809,9 +879,11 @@ def fan(draws: pd.DataFrame, years, start_year, start_flops, percentiles=(5, 50,
     dict
         ``{"trend" | wall: ndarray of shape (len(percentiles), len(years))}`` (log10 FLOP).
     """
-    t = np.asarray(_validate.finite("years", years), dtype=float)
-    c0 = math.log10(float(_validate.positive("start_flops", start_flops)))
-    dt = t[None, :] - float(start_year)
+    t = _validate.vector("years", _validate.finite("years", years))
+    c0 = math.log10(_validate.positive("start_flops", start_flops, scalar=True))
+    dt = t[None, :] - _validate.finite("start_year", start_year, scalar=True)
+    _percentiles(percentiles)
+    _check_draws(draws, ["trend_growth", *(f"{k}_{w}" for w in WALLS for k in ("ceiling", "growth"))])
     out = {"trend": np.percentile(c0 + draws["trend_growth"].to_numpy()[:, None] * dt, percentiles, axis=0)}
     for w in WALLS:
         k = draws[f"ceiling_{w}"].to_numpy()[:, None] + draws[f"growth_{w}"].to_numpy()[:, None] * dt
@@ -831,6 +903,7 @@ _LABELS = {
 }
 
 
+@_validate.finite_returns
 def sensitivity(spec: dict, fits, *, wall: str = "data", **kwargs) -> pd.DataFrame:
     """One-at-a-time sensitivity of the year a wall binds (the data of a tornado chart).
 
@@ -857,9 +930,10 @@ def sensitivity(spec: dict, fits, *, wall: str = "data", **kwargs) -> pd.DataFra
         (the input's ends as :func:`analysis.fmt.num` text, or the fits' names).
     """
     _validate.one_of("wall", wall, WALLS)
-    fits = [f for f in fits if f.weight > 0]
+    _check_spec(spec)
+    fits = [f for f in _check_fits(fits) if f.weight > 0]
     if not fits:
-        raise ValueError("fits has no positive weight")
+        raise ValueError("fits has no positive weight; give at least one FitSamples with weight > 0")
     base_fit = max(fits, key=lambda f: f.weight)
     mids = {k: _check_triple(k, spec[k])[1] for k in SPEC_KEYS}
 
@@ -934,11 +1008,11 @@ def context(*, peak_flops_per_second, horizon_year) -> dict:
         ``start_year``, ``start_flops``, ``stock_year``, ``peak_flops_per_second``, ``horizon_year``.
     """
     y0, c0 = frontier_start()
-    h = float(_validate.finite("horizon_year", horizon_year))
+    h = _validate.finite("horizon_year", horizon_year, scalar=True)
     if not h > y0:
         raise ValueError(f"horizon_year={h:g} is outside ({y0:g}, inf); it must be after the start year")
     return {"start_year": y0, "start_flops": c0, "stock_year": float(villalobos_inputs().loc["base_year", "median"]),
-            "peak_flops_per_second": float(_validate.positive("peak_flops_per_second", peak_flops_per_second)),
+            "peak_flops_per_second": _validate.positive("peak_flops_per_second", peak_flops_per_second, scalar=True),
             "horizon_year": h}
 
 
@@ -965,6 +1039,7 @@ def _row_draw(table, quantity, n, rng):
     return draw(quantity, (lo, mid, hi), n, rng, level=float(row["level"]))
 
 
+@_validate.finite_returns
 def villalobos_reproduction(*, n_draws, seed, dataset_growth_oom_per_year, dataset_growth_low, dataset_growth_high,
                             overtrain_factor=1.0, horizon_year=2100.0) -> pd.DataFrame:
     """Villalobos et al.'s historical projection of full stock use, run through :func:`crossing_year`.
@@ -996,8 +1071,12 @@ def villalobos_reproduction(*, n_draws, seed, dataset_growth_oom_per_year, datas
         ``stock_growth``, ``largest_dataset``, ``growth_oom``, ``year``, ``binds``,
         ``flops`` (compute at full use).
     """
-    n = _validate.integer("n_draws", n_draws, low=1)
+    n = _validate.integer("n_draws", n_draws, low=1, high=10_000_000)
     rng = np.random.default_rng(_validate.integer("seed", seed, low=0))
+    for label, x in (("dataset_growth_oom_per_year", dataset_growth_oom_per_year),
+                     ("dataset_growth_low", dataset_growth_low), ("dataset_growth_high", dataset_growth_high)):
+        _validate.finite(label, x, scalar=True)
+    _validate.in_range("overtrain_factor", overtrain_factor, 1.0, np.inf, high_open=True, scalar=True)
     t = villalobos_inputs()
     year0 = float(t.loc["base_year", "median"])
     pages = _row_draw(t, "unique_pages", n, rng)
@@ -1027,6 +1106,7 @@ def villalobos_reproduction(*, n_draws, seed, dataset_growth_oom_per_year, datas
                          "binds": binds, "flops": 10 ** (c0 + (y - year0) * oom / b)})
 
 
+@_validate.finite_returns
 def sevilla_reproduction(*, n_draws, seed, peak_flops_per_second) -> pd.DataFrame:
     """Sevilla et al.'s feasible training compute in 2030 per constraint, from their inputs.
 
@@ -1053,7 +1133,7 @@ def sevilla_reproduction(*, n_draws, seed, peak_flops_per_second) -> pd.DataFram
         ``chips``, ``data``, ``latency``; ``trend`` (the 2030 point of their 4x-a-year trend);
         ``first`` (the lowest constraint, using distributed power).
     """
-    n = _validate.integer("n_draws", n_draws, low=1)
+    n = _validate.integer("n_draws", n_draws, low=1, high=10_000_000)
     rng = np.random.default_rng(_validate.integer("seed", seed, low=0))
     t = sevilla_inputs()
     years = CEILING_YEAR - float(t.loc["hardware_year", "median"])
@@ -1088,6 +1168,7 @@ def sevilla_reproduction(*, n_draws, seed, peak_flops_per_second) -> pd.DataFram
 # ----------------------------------------------------------------------------------------------
 
 
+@_validate.finite_returns
 def at_scale(draws: pd.DataFrame, flops, *, start_year, start_flops, peak_flops_per_second) -> pd.DataFrame:
     """When the trend of each draw reaches ``flops``, and what that run costs and draws then.
 
@@ -1107,9 +1188,12 @@ def at_scale(draws: pd.DataFrame, flops, *, start_year, start_flops, peak_flops_
         (GPU-hour cost at that year's FLOP per dollar), ``watts`` (all-in power over ``run_days``
         at that year's FLOP per joule).
     """
-    c = float(_validate.positive("flops", flops))
-    c0 = float(_validate.positive("start_flops", start_flops))
-    pk = float(_validate.positive("peak_flops_per_second", peak_flops_per_second))
+    c = _validate.positive("flops", flops, scalar=True)
+    c0 = _validate.positive("start_flops", start_flops, scalar=True)
+    pk = _validate.positive("peak_flops_per_second", peak_flops_per_second, scalar=True)
+    start_year = _validate.finite("start_year", start_year, scalar=True)
+    _check_draws(draws, ["trend_growth", "mfu", "usd_per_gpu_hour", "price_performance_growth", "all_in_watts",
+                         "efficiency_growth", "run_days"])
     year = np.maximum(float(start_year) + (math.log10(c) - math.log10(c0)) / draws["trend_growth"].to_numpy(),
                       float(start_year))
     dy = year - HARDWARE_YEAR
@@ -1148,7 +1232,7 @@ def refit_chinchilla(*, n_bootstrap: int, seed: int, drop_highest: int = 5, grid
     k = _validate.integer("drop_highest", drop_highest, low=0, high=len(runs) - 6)
     if not isinstance(grid, bool):
         raise ValueError(f"grid={grid!r} is not a bool; give True or False")
-    return _refit(_validate.integer("n_bootstrap", n_bootstrap, low=1), _validate.integer("seed", seed, low=0), k,
+    return _refit(_validate.integer("n_bootstrap", n_bootstrap, low=1, high=10_000), _validate.integer("seed", seed, low=0), k,
                   grid)
 
 

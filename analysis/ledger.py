@@ -198,6 +198,8 @@ def ledger(a=None) -> pd.DataFrame:
         recomputed), ``rule_verdict`` and ``verdict`` (the override where one is given, else the
         rule's).
     """
+    if a is not None:
+        _validate.instance("a", a, assumptions.Assumptions, "an analysis.assumptions.Assumptions object")
     return _cached(assumptions.load() if a is None else a).copy()
 
 
@@ -221,8 +223,8 @@ def row(claim_id: str, a=None) -> pd.Series:
         If ``claim_id`` is not a claim id of ``data/claims.csv``.
     """
     df = ledger(a)
-    match = df[df["id"] == claim_id]
-    if not isinstance(claim_id, str) or match.empty:
+    match = df[df["id"] == claim_id] if isinstance(claim_id, str) else df.iloc[:0]
+    if match.empty:
         raise ValueError(f"claim_id={claim_id!r} is not a claim id of data/claims.csv "
                          f"(ids: {', '.join(sorted(df['id']))})")
     return match.iloc[0]
@@ -305,17 +307,24 @@ def table(*, section: str | None = None, ids=None, a=None):
     """
     df = ledger(a)
     if ids is not None:
-        ids = [ids] if isinstance(ids, str) else list(ids)
+        ids = [ids] if isinstance(ids, str) else ids
+        if not isinstance(ids, (list, tuple, set, frozenset, pd.Series, pd.Index)) or \
+                not all(isinstance(i, str) for i in ids):
+            raise ValueError(f"ids={ids!r} must be a claim id or a list of claim ids of data/claims.csv")
+        ids = list(ids)
         unknown = sorted(set(ids) - set(df["id"]))
         if unknown:
-            raise ValueError(f"ids={unknown!r}: not claim ids of data/claims.csv")
+            raise ValueError(f"ids={unknown!r}: not claim ids of data/claims.csv; give ids such as "
+                             f"{', '.join(sorted(df['id'])[:3])}")
         df = df[df["id"].isin(ids)]
     if section is not None:
-        if section not in set(df["section"].dropna()):
-            raise ValueError(f"section={section!r} is the section of no selected claim")
+        if not isinstance(section, str) or section not in set(df["section"].dropna()):
+            raise ValueError(f"section={section!r} is the section of no selected claim; give one of "
+                             f"{sorted(set(df['section'].dropna()))}")
         df = df[df["section"] == section]
     if df.empty:
-        raise ValueError("the selection has no claims")
+        raise ValueError(f"the selection (ids={ids!r}, section={section!r}) has no claims; give ids or a section "
+                         "that select at least one claim")
     df = df.sort_values("id")
     shown = pd.DataFrame({
         HEADERS[0]: df["id"],

@@ -23,6 +23,7 @@ wrong-shape arrays). The properties:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import inspect
 import math
@@ -49,11 +50,13 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 EXPLORE = "FUZZ_EXAMPLES" in os.environ
 
 #: Targets whose every call may legitimately take longer (seconds allowed per call).
-SLOW = {"scaling.fit_parametric_loss": 20.0}  # starts=None (a nasty value) runs the 4,500-start grid
+SLOW = {"scaling.fit_parametric_loss": 20.0,
+        "forecast.refit_chinchilla": 30.0}  # fits the 240 Chinchilla runs (a few seconds a call)  # starts=None (a nasty value) runs the 4,500-start grid
 
 #: Targets that are slow per call (whole-chapter computations) get fewer examples.
 FEWER = {"scaling.fit_parametric_loss": 15, "datawall.chapter_numbers": 6, "datawall.monte_carlo": 12,
-         "datawall.sensitivity": 12, "datawall.wall_table": 12}
+         "datawall.sensitivity": 12, "datawall.wall_table": 12,
+         "forecast.refit_chinchilla": 3}
 
 #: Left out of the fuzz, with the reason.
 SKIP = {
@@ -75,17 +78,26 @@ SKIP = {
     "datasets.Column": "record of a sidecar file's fields, validated by the loader",
     "datasets.Dataset": "record of a sidecar file's fields, validated by the loader",
     "assumptions.Assumption": "record of the assumptions file's fields, validated by the loader",
+    "assumptions.Assumptions": "the validated assumptions object, built by load() or current() (its methods are fuzzed)",
+    "assumptions.Assumptions.get": "inherited Mapping.get: by the Mapping contract any unknown key, even a list, "
+                                   "returns the default (spec() and [] raise; spec is fuzzed)",
+    "datasets.Check": "record of a sidecar file's fields, validated by the loader",
+    "forecast.draw": "takes a numpy Generator (rng); monte_carlo, which draws through it, is fuzzed",
 }
 
 #: Targets whose tables may hold NaN: a blank cell of a published table (a nullable column) is missing
 #: data, not a computation gone wrong. Infinities are still refused.
-MISSING_ALLOWED = {"datasets.load", "datasets.provenance_table"}
+MISSING_ALLOWED = {"datasets.load", "datasets.provenance_table",
+                   "ledger.ledger",  # the ledger: a claim that states or recomputes no number has a blank cell
+                   "forecast.summarise"}  # share_first of the row "first" is not applicable (NaN by design)
 
 #: File readers: their errors follow the standard for data files (name the file, the row or key,
 #: and what is wrong), so naming the file or key given stands in for naming the parameter.
 FILE_READERS = {"datasets.load", "datasets.meta", "datasets.names", "datasets.bib_keys",
                 "datasets.provenance_table", "assumptions.load", "assumptions.value", "assumptions.names",
-                "assumptions.check"}
+                "assumptions.check", "assumptions.current",
+                # look-ups by name in the assumptions file: the message names the name given
+                "assumptions.Assumptions.spec", "assumptions.Assumptions.get"}
 
 #: What an error message must contain besides a parameter name: a statement of what is accepted.
 ACCEPTED = re.compile(
@@ -138,6 +150,7 @@ NASTY = [
 ]
 
 
+@functools.cache
 def _examples():
     """Example instances of the classes whose methods are fuzzed, built once."""
     from analysis import assumptions, isoflop, prices, sampling, scaling
@@ -148,7 +161,12 @@ def _examples():
     fit = scaling.fit_parametric_loss(n, d, scaling.HOFFMANN_2022.loss(n, d),
                                       starts={"a": [6.0], "b": [6.0], "e": [0.5], "alpha": [0.3, 0.5],
                                               "beta": [0.3]}, n_bootstrap=8)
+    from analysis import forecast
+
     return {
+        assumptions.Assumptions: assumptions.load(),
+        forecast.FitSamples: forecast.fit_samples_from_law(scaling.HOFFMANN_2022, key="hoffmann", weight=1.0,
+                                                           reason="published interval", size=20),
         scaling.ParametricLoss: scaling.HOFFMANN_2022,
         scaling.PowerLawAllocation: scaling.LLAMA3_PROSE,
         scaling.ParametricFit: fit,
@@ -156,7 +174,7 @@ def _examples():
         prices.DeclineFit: prices.fit_log_linear_decline(["2022-01-01", "2023-03-01", "2024-06-01"],
                                                          [30.0, 5.0, 0.4]),
         sampling.BetaDifficulty: sampling.BetaDifficulty(0.5, 2.0),
-        assumptions.Assumption: assumptions.load()["mfu"],
+        assumptions.Assumption: assumptions.load().spec("mfu"),
         isoflop.IsoFlopDesign: design,
         isoflop.IsoFlopStudies: isoflop.simulate_isoflop_studies(scaling.HOFFMANN_2022, design, n_studies=4,
                                                                  noise=0.01, seed=1),
@@ -165,9 +183,12 @@ def _examples():
 
 def _valid():
     """Valid-looking values by parameter name (a value, or a list to choose from)."""
-    from analysis import hardware, isoflop, sampling, scaling
+    from analysis import assumptions, forecast, hardware, isoflop, sampling, scaling
 
     ex = _examples()
+    a = assumptions.load()
+    spec = {k: (a.spec(n).low, a[n], a.spec(n).high) for k, n in forecast.ASSUMPTION_NAMES.items()}
+    fit = ex[forecast.FitSamples]
     laws = [scaling.HOFFMANN_2022, scaling.BESIROGLU_2024, scaling.LLAMA3_PROSE, scaling.TWENTY_TOKENS_PER_PARAM]
     big = [1e9, 7e10, 1e12, np.array([1e9, 1e11])]
     tokens = [1e10, 1.4e12, 1.5e13, np.array([1e11, 1e13])]
@@ -339,16 +360,72 @@ def _valid():
         "a_interval": [None],
         "b_interval": [None],
         "fit_range_flops": [None],
+        "claim_id": ["B34", "A01", "B06"],
+        "flops_id": ["B11", "B17"],
+        "usd_id": ["B33", "B70"],
+        "a": [None, assumptions.load()],
+        "ids": [None, ["B34", "A01"], "B06"],
+        "section": [None, "sec-small-models-ratio"],
+        "align": ["left", "center", "right"],
+        # assumptions, formatting, data files
+        "namespace": [{}, {"mfu": 0.4}],
+        "df": [pd.DataFrame({"Compute (FLOP)": [1e24, 3.8e25], "Model": ["a", "b"], "Open": [True, False]})],
+        "caption": ["Training runs of the data-wall chapter."],
+        "key": ["hoffmann", "muennighoff"],
+        # forecast (small draws: each call of monte_carlo must stay well under a second)
+        "weight": [1.0, 0.5, 0.0],
+        "reason": ["published interval", ""],
+        "uncertainty": ["", "8 bootstrap refits"],
+        "size": [5, 20],
+        "weights": [{k: 1.0 for k in forecast.FIT_KEYS}, {k: float(i == 0) for i, k in enumerate(forecast.FIT_KEYS)}],
+        "reasons": [{k: "test" for k in forecast.FIT_KEYS}, {}],
+        "refit": [None],
+        "log10_coef": [float(fit.log10_coef[0]), fit.log10_coef[:2].copy()],
+        "start_year": [2024.5, 2025.0],
+        "start_flops": [5e25, 3.8e25],
+        "stock_year": [2024.0],
+        "horizon_year": [2100.0, 2060.0],
+        "log10_flops": [26.0, np.array([25.0, 26.5])],
+        "log10_growth": [0.6, 0.0, np.array([0.3, 0.6])],
+        "ceiling_log10_flops": [28.0, 25.0],
+        "ceiling_year": [2030.0, 2025.0],
+        "ceiling_log10_growth": [0.0, 0.3],
+        "stock_growth": [1.0, 1.1],
+        "distill_multiplier": [1.0, 2.0],
+        "power_watts": [1e9, 5e9],
+        "power_growth": [1.3, 1.0],
+        "all_in_watts": [1400.0, 1700.0],
+        "efficiency_growth": [1.3, 1.0],
+        "chips_h100e": [1e5, 2e6],
+        "chips_growth": [1.5, 2.0],
+        "spend_usd": [1e9, 1e11],
+        "spend_growth": [1.5, 1.2],
+        "price_performance_growth": [1.3, 1.4],
+        "values": [{k: v[1] for k, v in spec.items()}],
+        "spec": [spec],
+        "fits": [[fit], [fit, forecast.fit_samples_from_law(scaling.LLAMA3_PROSE, key="llama3", weight=0.5,
+                                                            reason="published", size=5)]],
+        "wall": list(forecast.WALLS),
+        "dataset_growth_oom_per_year": [0.38],
+        "dataset_growth_low": [0.27],
+        "dataset_growth_high": [0.48],
+        "draws": [forecast.monte_carlo(n_draws=20, seed=0, spec=spec, fits=[fit], start_year=2025.0, start_flops=5e25,
+                                       stock_year=2024.0, peak_flops_per_second=1e15, horizon_year=2100.0)],
+        "years": [np.array([2025.0, 2030.0, 2040.0]), 2030.0],
+        "percentiles": [(5, 50, 95), (10, 90), 50],
     }
 
 
 def _overrides():
     """Valid-looking values for a parameter of one target, where the table's are invalid there."""
-    from analysis import scaling
+    from analysis import fmt, forecast, scaling
 
     n = np.array([1e8, 3e8, 1e9, 3e9, 1e10, 3e10, 1e8, 1e10])
     d = np.array([3e9, 1e10, 2e10, 6e10, 2e11, 6e11, 1e11, 1e10])
     parametric = [scaling.HOFFMANN_2022, scaling.BESIROGLU_2024, "hoffmann"]
+    ex = _examples()
+    ex_fit = ex[scaling.ParametricFit]
+    fit = ex[forecast.FitSamples]
     return {
         "datawall.verdict": {"essay_value": [9.0, 20.0]},
         "datasets.load": {"name": ["gpus", "text_stock"]},
@@ -374,6 +451,20 @@ def _overrides():
                                         "starts": [np.array([[6.0, 6.0, 0.5, 0.3, 0.3], [5.0, 7.0, 0.4, 0.4, 0.3]])],
                                         "n_bootstrap": [0, 2]},
         "scaling.fit_power_law": {"x": [np.array([1.0, 10.0, 100.0])], "y": [np.array([2.0, 21.0, 190.0])]},
+        "fmt.table": {"name": ["tbl-data-wall-runs"], "formats": [None, {"Compute (FLOP)": fmt.sci}]},
+        **{f"fmt.{f}": {"x": [3.0, 1234.5, 0.0021, 7.5e25, -42.0]} for f in ("num", "sci", "pct", "ratio", "usd", "tokens")},
+        "fmt.year": {"x": [2027.0, 2031.4]},
+        "figures.panels": {"n": [1, 2, 3], "height": [3.6, 2.0]},
+        "forecast.fit_samples_from_law": {"law": [scaling.HOFFMANN_2022, scaling.LLAMA3_PROSE, scaling.BESIROGLU_2024]},
+        "forecast.refit_chinchilla": {"n_bootstrap": [1, 2]},
+        "forecast.FitSamples": {"log10_coef": [np.array([-0.8, -0.7])], "exponent": [np.array([0.5, 0.52])],
+                                "name": ["Hoffmann 2022"]},
+        "forecast.fit_samples_from_bootstrap": {"fit": [ex_fit]},
+        "forecast.fits_from_weights": {"size": [5, 20]},
+        "forecast.monte_carlo": {"n_draws": [10, 50]},
+        "forecast.villalobos_reproduction": {"n_draws": [10, 50]},
+        "forecast.point_estimate": {"fit": [fit]},
+        "forecast.at_scale": {"flops": [8e28, 1e27, 1e25]},
     }
 
 
@@ -417,7 +508,7 @@ def _targets():
                 if not _skipped(qual):
                     out.append((qual, lambda obj=obj: obj))
                 for mname, _ in inspect.getmembers(obj):
-                    if mname.startswith("_"):
+                    if mname.startswith("_") or f"{qual}.{mname}" in SKIP:
                         continue
                     raw = inspect.getattr_static(obj, mname)
                     if isinstance(raw, property):
@@ -443,13 +534,22 @@ TARGETS = _targets()
 
 @pytest.fixture(scope="module", autouse=True)
 def _setup():
+    from analysis import forecast, hardware, ledger
+
     _EXAMPLES.update(_examples())
     _VALID.update(_valid())
     _OVERRIDES.update(_overrides())
+    # keyword arguments a target takes through **kwargs (not drawn: the context of a forecast)
+    ctx = forecast.context(peak_flops_per_second=hardware.peak_flops_per_second("H100 SXM", "fp8", "dense"),
+                           horizon_year=2100.0)
+    _FIXED.update({"forecast.point_estimate": ctx, "forecast.sensitivity": ctx})
+    ledger.ledger()  # build the claims ledger once (cached), so that ledger.row's first call is not a hang
 
 
 _VALID: dict = {}
 _OVERRIDES: dict = {}
+#: Fixed keyword arguments passed through a target's ``**kwargs``.
+_FIXED: dict = {}
 
 
 class Hang(BaseException):
@@ -538,7 +638,8 @@ def _arguments(qualname, params):
 
 def _check(qualname, fn, params, drawn):
     kwargs = {k: v.value for k, v in drawn.items() if v is not DEFAULT}
-    names = [p.name for p in params]
+    kwargs.update(_FIXED.get(qualname, {}))
+    names = [p.name for p in params] + list(_FIXED.get(qualname, {}))
     owner = getattr(getattr(fn, "__self__", None), "name", None)
     if isinstance(owner, str) and owner:
         names.append(owner)  # a method of a named record (an assumption) may name itself instead
