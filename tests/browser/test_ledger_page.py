@@ -74,6 +74,27 @@ def test_search_filters_the_rows_offline(server, browser):
     ctx.close()
 
 
+def test_the_verdict_filter_keeps_the_rows_with_that_verdict(server, browser):
+    ctx, tab, external, errors = open_ledger(browser)
+    load(tab, server)
+    tab.select_option(".dt-length select", "-1")  # every row on one page
+    tab.wait_for_function("() => document.querySelectorAll('#ledger-table tbody tr').length > 50")
+    rows = tab.eval_on_selector_all("#ledger-table tbody tr", """rows => rows.map(r => [r.cells[0].innerText.trim(),
+        r.querySelector('.ledger-verdict').innerText.trim()])""")
+    assert len(rows) == len(claims())
+    expected = sorted(i for i, v in rows if v.endswith("does not hold"))
+    assert 0 < len(expected) < len(rows)
+
+    tab.click(".dtsp-showAll")
+    pane = tab.locator(".dtsp-searchPane", has=tab.locator("input[placeholder='Verdict']"))
+    pane.locator("tbody td", has_text="does not hold").first.click()
+    tab.wait_for_function(f"() => document.querySelectorAll('#ledger-table tbody tr').length === {len(expected)}",
+                          timeout=5_000)
+    assert shown_ids(tab) == expected
+    assert not external and not errors, (external, errors)
+    ctx.close()
+
+
 def test_a_click_on_a_header_sorts(server, browser):
     ctx, tab, external, errors = open_ledger(browser)
     load(tab, server)
