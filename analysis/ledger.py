@@ -279,7 +279,7 @@ def _basis(r) -> str:
         return _words(r["reason"])
     if r["verdict"] == UNCHECKABLE:
         return ""
-    return f"ratio rule; ours from {r['recompute']}"
+    return "the ratio rule"
 
 
 def table(*, section: str | None = None, ids=None, a=None):
