@@ -273,12 +273,22 @@ def _show(x, unit, sig=None) -> str:
     return f"{fmt.num(x, sig)} {unit}".rstrip()
 
 
+def _words(text) -> str:
+    """``text`` with numbers written the book's way: "7e25" becomes "7 × 10²⁵" (no e-notation)."""
+    import re
+
+    def times_ten(m) -> str:
+        return f"{m[1]} × 10" + str(int(m[2])).translate(fmt._SUPERSCRIPT)
+
+    return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?\d+)(?!\w)", times_ten, str(text))
+
+
 def _basis(r) -> str:
     if not _blank(r["reason"]):
-        return str(r["reason"])
+        return _words(r["reason"])
     if r["verdict"] == UNCHECKABLE:
         return ""
-    return f"ratio rule; ours from {r['recompute']}"
+    return "the ratio rule"
 
 
 def table(*, section: str | None = None, ids=None, a=None):
@@ -297,7 +307,8 @@ def table(*, section: str | None = None, ids=None, a=None):
     -------
     pandas.io.formats.style.Styler
         Columns :data:`HEADERS`, rows in id order, numbers formatted with :mod:`analysis.fmt`
-        (essay values to the digits the essay gave, ours to three), the verdict in words. Wrap it
+        (essay values to the digits the essay gave, ours to three; "7e25" in a claim's or a reason's
+        text reads "7 × 10²⁵"), the verdict in words. Wrap it
         in a captioned, labelled myst-nb table in the chapter.
 
     Raises
@@ -328,7 +339,7 @@ def table(*, section: str | None = None, ids=None, a=None):
     df = df.sort_values("id")
     shown = pd.DataFrame({
         HEADERS[0]: df["id"],
-        HEADERS[1]: df["claim"],
+        HEADERS[1]: [_words(c) for c in df["claim"]],
         HEADERS[2]: [_show(x, u) for x, u in zip(df["essay_value"], df["unit"], strict=True)],
         HEADERS[3]: [_show(x, u, 3) for x, u in zip(df["recomputed"], df["unit"], strict=True)],
         HEADERS[4]: ["—" if _blank(r) else fmt.num(r, 2) for r in df["ratio"]],

@@ -259,6 +259,17 @@ def test_ledger_is_computed_once_per_assumptions_object(monkeypatch):
     assert ledger.ledger(a).loc[0, "verdict"] != "edited"
 
 
+def test_table_text_has_no_e_notation():
+    """Claims and reasons quote the essays' numbers ("7e25"); the table writes them as × 10ⁿ."""
+    shown = ledger.table().data
+    for column in (ledger.HEADERS[1], ledger.HEADERS[6]):
+        bad = [t for t in shown[column] if re.search(r"\d[eE][+-]?\d", t)]
+        assert not bad, f"{column}: e-notation in {bad[:3]}"
+    claims = dict(zip(shown[ledger.HEADERS[0]], shown[ledger.HEADERS[1]], strict=True))
+    assert "7 × 10²⁵ FLOP" in claims["B08"]
+    assert ledger._words("3.8e+25, 1e-3 and A1e5") == "3.8 × 10²⁵, 1 × 10⁻³ and A1e5"
+
+
 def test_table_is_presentation_ready():
     html = ledger.table().to_html()
     for header in ledger.HEADERS:
