@@ -481,8 +481,8 @@ def outcome_of(claim_id: str) -> str:
         If ``claim_id`` has no row in ``data/forecast_outcomes.csv``.
     """
     df = forecasts()
-    match = df[df["claim_id"] == claim_id]
-    if not isinstance(claim_id, str) or match.empty:
-        raise ValueError(f"claim_id={claim_id!r} has no outcome in {_OUTCOMES_FILE} "
-                         f"(ids: {', '.join(df['claim_id'])})")
+    match = df[df["claim_id"] == claim_id] if isinstance(claim_id, str) else df.iloc[:0]
+    if match.empty:
+        raise ValueError(f"claim_id={claim_id!r} has no outcome in {_OUTCOMES_FILE}; "
+                         f"give one of: {', '.join(df['claim_id'])}")
     return str(match["outcome"].iloc[0])

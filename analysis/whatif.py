@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from analysis import assumptions, datawall, essays, fmt, hardware, ledger
+from analysis import _validate, assumptions, datawall, essays, fmt, hardware, ledger
 
 __all__ = ["KNOBS", "grid", "grid_size", "usable_tokens", "moving_claims", "ledger_rows", "tables",
            "DEFAULT_FIT", "CURVE_FLOPS", "lookup"]
@@ -86,8 +86,11 @@ def usable_tokens(text_stock_tokens, max_epochs, distillation_multiplier):
     chapter's data ceiling does (:func:`analysis.forecast.data_ceiling`). With a multiplier of 1 this
     is the data-wall chapter's "unique, repeated" reading.
     """
-    unique = datawall.unique_stock_tokens(text_stock_tokens)
-    return datawall.usable_tokens(unique, max_epochs) * np.asarray(distillation_multiplier, dtype=float)
+    stock = _validate.positive("text_stock_tokens", text_stock_tokens)
+    epochs = _validate.in_range("max_epochs", max_epochs, 1.0, np.inf, high_open=True)
+    mult = _validate.positive("distillation_multiplier", distillation_multiplier)
+    unique = datawall.unique_stock_tokens(stock)
+    return datawall.usable_tokens(unique, epochs) * mult
 
 
 def _mesh(g: dict, keys: list[str]) -> dict[str, np.ndarray]:

@@ -60,6 +60,15 @@ FEWER = {"scaling.fit_parametric_loss": 15, "datawall.chapter_numbers": 6, "data
 
 #: Left out of the fuzz, with the reason.
 SKIP = {
+    # The what-if page's builders take an Assumptions object and the grid built from it, and each
+    # recomputes the ledger over the grid (seconds, not a hang); tests/test_whatif.py checks them
+    # against analysis at grid points. whatif.usable_tokens (numbers in, numbers out) is fuzzed.
+    "whatif.grid": "takes an Assumptions object; builds the page's grid",
+    "whatif.grid_size": "takes the grid that whatif.grid builds",
+    "whatif.moving_claims": "takes an Assumptions object and the grid; recomputes the ledger per knob",
+    "whatif.ledger_rows": "takes an Assumptions object and the grid; recomputes the ledger over it",
+    "whatif.tables": "takes an Assumptions object and the grid",
+    "whatif.lookup": "takes a table and the grid built by whatif.tables / whatif.grid",
     # claim_* take an Assumptions object after the core helper's merge (checked in test_ledger).
     "claim_*": "essay claims: no numeric arguments; their values are checked by the ledger tests",
     "datawall.summarise": "takes a DataFrame of Monte Carlo draws (an object built by monte_carlo)",
@@ -280,6 +289,7 @@ def _valid():
         "seconds": [3600.0, 8e6],
         # datawall
         "max_epochs": [1.0, 4.0],
+        "distillation_multiplier": [1.0, 2.0],
         "epochs": [1.0, 4.0, 16.0],
         "overtrain_factor": [1.0, 5.0],
         "growth_oom_per_year": [None, 0.38],

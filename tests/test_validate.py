@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis import _validate as v
-from analysis import datawall, hardware, inference, isoflop, prices, repetition, sampling, scaling
+from analysis import hardware, inference, isoflop, prices, repetition, sampling, scaling
 from analysis.scaling import HOFFMANN_2022
 
 # ------------------------------------------------------------------------------------------
@@ -205,10 +205,10 @@ def test_generating_law_rejects_nan_at_once():
 
 
 def test_integer_messages_name_the_parameter():
-    kw = dict(seed=0, text_stock_tokens=3e14, usd_per_gpu_hour=2.0, mfu=0.4, mc_price_factor=2.0,
-              mc_mfu_halfwidth=0.1, max_epochs=4.0, gpu="H100 SXM", precision="fp8", flop_basis="dense")
-    with pytest.raises(ValueError, match=r"^n_draws=None is missing; give a whole number in \[1, "):
-        datawall.monte_carlo(n_draws=None, **kw)
+    from analysis import forecast
+
+    with pytest.raises(ValueError, match=r"n_draws=None is missing; give a whole number in \[1, "):
+        forecast.sevilla_reproduction(n_draws=None, seed=0, peak_flops_per_second=1e15)
 
 
 def test_fit_parametric_loss_refuses_unidentifiable_data():
