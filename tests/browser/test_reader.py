@@ -164,10 +164,31 @@ def test_no_e_notation_in_visible_text(page):
     assert not found, f"{page}: numbers in e-notation outside code:\n" + "\n".join(found[:10])
 
 
+def _without_hidden_tables(html: str) -> str:
+    """``html`` without tables marked ``hidden`` (and the tables nested in them): the placeholder an
+    interactive table library (itables) fills in the browser."""
+    out, i = [], 0
+    while (m := re.search(r"<table\b[^>]*\bhidden\b[^>]*>", html[i:])) is not None:
+        start = i + m.start()
+        out.append(html[i:start])
+        depth, end = 0, len(html)
+        for t in re.finditer(r"<(/?)table\b", html[start:]):
+            depth += -1 if t.group(1) else 1
+            if depth == 0:
+                end = html.index(">", start + t.end()) + 1
+                break
+        i = end
+    return "".join(out) + html[i:]
+
+
 @pytest.mark.parametrize("page", chapter_pages())
 def test_result_tables_are_numbered(page):
-    html = re.sub(r"<details\b.*?</details>", "", (SITE / page).read_text(errors="ignore"), flags=re.S)
-    unnumbered = []  # tables in collapsed blocks (the assumptions in use) are not results
+    # collapsed blocks (the assumptions in use), scripts and an interactive table's hidden
+    # placeholder are not result tables
+    html = re.sub(r"<details\b.*?</details>|<script\b.*?</script>", "", (SITE / page).read_text(errors="ignore"),
+                  flags=re.S)
+    html = _without_hidden_tables(html)
+    unnumbered = []
     for m in re.finditer(r"<table\b[^>]*>(.*?)</table>", html, re.S):
         head = m.group(1)[:600]
         if "caption-number" not in head and "Table" not in head:
