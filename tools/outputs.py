@@ -12,6 +12,7 @@ are regenerated at build time and would make every diff unreadable.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +29,9 @@ VOLATILE_CELL_META = ("execution", "ExecuteTime", "collapsed", "scrolled")
 #: A text output larger than this (an embedded JavaScript bundle, say) is a blob too: it is
 #: regenerated at build time, and the stored text/plain beside it is what the tests compare.
 MAX_TEXT_BYTES = 100_000
+
+
+_STYLER_ID = re.compile(r"T_[0-9a-f]{5}(?![0-9a-f])")
 
 
 def _is_blob(mime: str, value=None) -> bool:
@@ -51,6 +55,10 @@ def strip(nb) -> int:
         for out in cell.get("outputs", []):
             data = out.get("data")
             if data is not None:
+                if "text/html" in data:  # pandas Styler ids are random per run: fix them
+                    html = data["text/html"]
+                    html = "".join(html) if isinstance(html, list) else html
+                    data["text/html"] = _STYLER_ID.sub("T_table", html)
                 for mime in [m for m, v in data.items() if _is_blob(m, v)]:
                     del data[mime]
                     removed += 1
