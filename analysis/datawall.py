@@ -180,23 +180,15 @@ def _out(x):
 
 
 def _check_inputs(**values) -> None:
-    """Check the chapter's assumptions by name before any is used (each must be a single value)."""
+    """Check :func:`wall_table`'s arguments by name before any is used (each must be a single value)."""
     ge1 = dict(low=1.0, high=np.inf, high_open=True, scalar=True)
     checks = {
         # at least one token: below that the wall's compute and cost underflow to 0
         "text_stock_tokens": lambda k, v: _validate.in_range(k, v, **ge1),
         "usd_per_gpu_hour": lambda k, v: _validate.positive(k, v, scalar=True),
-        "run_days": lambda k, v: _validate.positive(k, v, scalar=True),
-        "it_watts_per_gpu": lambda k, v: _validate.positive(k, v, scalar=True),
         "mfu": lambda k, v: _validate.in_range(k, v, 0.0, 1.0, low_open=True, scalar=True),
-        "mc_mfu_halfwidth": lambda k, v: _validate.in_range(k, v, 0.0, 1.0, scalar=True),
         "max_epochs": lambda k, v: _validate.in_range(k, v, **ge1),
         "overtrain_factor": lambda k, v: _validate.in_range(k, v, **ge1),
-        "mc_price_factor": lambda k, v: _validate.in_range(k, v, **ge1),
-        "pue": lambda k, v: _validate.in_range(k, v, **ge1),
-        "seed": lambda k, v: _validate.integer(k, v, 0, 2**63 - 1),
-        "mc_draws": lambda k, v: _validate.integer(k, v, 1, 10_000_000),
-        "n_draws": lambda k, v: _validate.integer(k, v, 1, 10_000_000),
         "gpu": lambda k, v: _validate.one_of(k, v, hardware.gpu_names()),
         "precision": lambda k, v: _validate.one_of(k, v, hardware.PRECISIONS),
         "flop_basis": lambda k, v: _validate.one_of(k, v, hardware.FLOP_BASES),
