@@ -67,36 +67,29 @@ chromium:
 lint: venv
 	@$(BIN)/ruff check analysis tests tools benchmarks book
 
-# Chapters execute once: tools.execute runs them in parallel into the book's execution cache and
-# compares them with their stored outputs at a tolerance, so the build that follows executes
-# nothing. Every step runs and reports even when an earlier one failed; the status is the worst.
+# One pytest run spreads over the cores (pytest-xdist): the unit tests; every chapter compared with
+# its stored outputs under this machine's BLAS kernel (into the book's execution cache, so the
+# build that follows executes nothing) and under a second kernel with one thread; every chapter at
+# the ends of its assumptions' ranges. Every step runs and reports even when an earlier one failed.
+XDIST := -n auto --dist loadgroup
 test: venv chromium
 	@status=0; \
 	$(BIN)/ruff check analysis tests tools benchmarks book || status=1; \
 	$(BIN)/python -m tools.outputs --check book/*.ipynb || status=1; \
 	$(BIN)/python -m tools.stamp check; \
-	$(BIN)/python -m pytest --ignore=tests/browser tests || status=1; \
+	$(BIN)/python -m pytest $(XDIST) --ignore=tests/browser tests || status=1; \
 	$(MAKE) --no-print-directory book-build || status=1; \
-	$(BIN)/python -m pytest -p no:cacheprovider tests/browser || status=1; \
-	$(MAKE) --no-print-directory test-blas || status=1; \
-	$(MAKE) --no-print-directory test-extremes || status=1; \
+	$(BIN)/python -m pytest -n auto --dist loadfile -p no:cacheprovider tests/browser || status=1; \
 	if [ $$status -ne 0 ]; then echo "test: FAILED (every step above ran; see its report)"; fi; \
 	exit $$status
 
-# The chapters again, under a second BLAS kernel and one thread, into a throwaway cache: the
-# stored outputs must hold on a machine other than the one that recorded them.
+# Parts of make test, for an author: the chapters under the second BLAS kernel and one thread
+# (into a throwaway cache); every chapter at the ends of its ranges (tools/extremes.py's scenarios).
 test-blas: venv
-	@rm -rf _build/.cache-blas
-	@OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -c \
-	  'import numpy, threadpoolctl; print("test-blas: BLAS kernel", [(i["architecture"], i["num_threads"]) for i in threadpoolctl.threadpool_info()])'
-	OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 CHAPTER_CACHE=_build/.cache-blas \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_chapters.py
-	@rm -rf _build/.cache-blas
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_chapters.py -k prescott
 
-# Every chapter with every assumption at the low end of its range, then the high end, then each
-# allowed choice (tools/extremes.py): no error, no nan or inf glued or printed.
 test-extremes: venv
-	$(BIN)/python -m tools.extremes
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/test_extremes.py -k under_scenario
 
 # One chapter cell by cell (nbval), for an author chasing a failing cell.
 check-chapter: venv

@@ -884,10 +884,14 @@ def fan(draws: pd.DataFrame, years, start_year, start_flops, percentiles=(5, 50,
     dt = t[None, :] - _validate.finite("start_year", start_year, scalar=True)
     _percentiles(percentiles)
     _check_draws(draws, ["trend_growth", *(f"{k}_{w}" for w in WALLS for k in ("ceiling", "growth"))])
-    out = {"trend": np.percentile(c0 + draws["trend_growth"].to_numpy()[:, None] * dt, percentiles, axis=0)}
+
+    def by_year(level, slope):
+        # one year at a time: the same numbers as one (draws x years) array, without its memory
+        return np.stack([np.percentile(level + slope * d, percentiles) for d in dt[0]], axis=-1)
+
+    out = {"trend": by_year(c0, draws["trend_growth"].to_numpy())}
     for w in WALLS:
-        k = draws[f"ceiling_{w}"].to_numpy()[:, None] + draws[f"growth_{w}"].to_numpy()[:, None] * dt
-        out[w] = np.percentile(k, percentiles, axis=0)
+        out[w] = by_year(draws[f"ceiling_{w}"].to_numpy(), draws[f"growth_{w}"].to_numpy())
     return out
 
 

@@ -1,13 +1,17 @@
 """Every chapter executes, and its outputs match the stored ones at a meaningful tolerance.
 
-The chapters are executed once, in parallel, into the book's execution cache (``tools.execute``),
-so the strict build that follows ``make test`` executes nothing. Set ``CHAPTER_CACHE`` to execute
-into another cache instead (``make test-blas`` does, under a second BLAS kernel and one thread).
+Twice: under this machine's BLAS kernel and thread count, into the book's execution cache
+(``tools.execute``, in parallel), so the strict build that follows ``make test`` executes nothing;
+and under a second BLAS kernel (``OPENBLAS_CORETYPE=Prescott``) with one thread, into a throwaway
+cache. The stored outputs must hold under both: that is what lets ``make test`` pass on a machine
+other than the one that recorded them. Under pytest-xdist (``make test``) each kernel's chapters
+run on one worker (``--dist loadgroup``), beside the other tests.
 """
 
 from __future__ import annotations
 
-import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -15,23 +19,66 @@ import pytest
 
 from tools import execute
 
-CACHE = Path(os.environ.get("CHAPTER_CACHE", execute.CACHE))
 CHAPTERS = execute.chapters()
+SECOND_KERNEL = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+KERNELS = ("this-machine", "prescott-1-thread")
+_RUNS: dict[str, tuple[Path, dict]] = {}
 
 
-@pytest.fixture(scope="session")
-def runs():
-    return execute.run(CHAPTERS, CACHE)
+def runs(kernel: str) -> tuple[Path, dict]:
+    """(cache, {chapter: traceback or None}) for one kernel, executed once per test process."""
+    if kernel not in _RUNS:
+        if kernel == "this-machine":
+            cache, env = execute.CACHE, None
+        else:
+            tmp = Path(tempfile.mkdtemp(prefix="chapters-blas-"))
+            cache = tmp / "cache"
+            env = SECOND_KERNEL | {"REPORT_FIGURE_DIR": str(tmp / "figures")}  # the book's figures untouched
+        results = execute.run(CHAPTERS, cache, env=env)
+        _RUNS[kernel] = (cache, results, dict(execute.BLAS_SEEN))
+    return _RUNS[kernel]
 
 
+def _blas_of(env: dict) -> str:
+    """The BLAS kernel a fresh Python reports with ``env`` added (threadpoolctl's name for it)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in SECOND_KERNEL} | env
+    out = subprocess.run([sys.executable, "-c", "import json, numpy, threadpoolctl; print(json.dumps(["
+                          "i.get('architecture') for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas']))"],
+                         env=clean, capture_output=True, text=True, check=True).stdout
+    return json.loads(out)[0]
+
+
+@pytest.mark.xdist_group("prescott-1-thread")
+def test_the_second_kernel_differs_from_this_machines():
+    assert _blas_of(SECOND_KERNEL) != _blas_of({}), "OPENBLAS_CORETYPE=Prescott is this machine's kernel already"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_throwaway_caches():
+    yield
+    for kernel, (cache, _, _) in _RUNS.items():
+        if kernel != "this-machine":
+            shutil.rmtree(cache.parent, ignore_errors=True)
+
+
+@pytest.mark.parametrize("kernel", [pytest.param(k, marks=pytest.mark.xdist_group(k)) for k in KERNELS])
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
-def test_chapter_runs_and_matches_stored_outputs(runs, path):
-    tb = runs[path.resolve()]
-    assert tb is None, f"{path.name} failed to execute:\n{tb}"
-    new = execute.executed(path, CACHE)
+def test_chapter_runs_and_matches_stored_outputs(kernel, path):
+    cache, results, blas = runs(kernel)
+    tb = results[path.resolve()]
+    assert tb is None, f"{path.name} failed to execute under {kernel}:\n{tb}"
+    if kernel != "this-machine" and path.resolve() in blas:
+        assert blas[path.resolve()] == [(_blas_of(SECOND_KERNEL), 1)], \
+            f"{path.name} did not run under the second BLAS kernel, one thread: {blas[path.resolve()]}"
+    new = execute.executed(path, cache)
     problems = execute.compare(nbformat.read(path, as_version=4), new)
-    assert not problems, f"{path.name} differs from its stored outputs (make outputs-one CHAPTER=" \
-        f"{path.stem} refreshes them if the change is intended):\n" + "\n".join(problems[:20])
+    assert not problems, f"{path.name} differs from its stored outputs under {kernel} (make outputs-one " \
+        f"CHAPTER={path.stem} refreshes them if the change is intended):\n" + "\n".join(problems[:20])
     bad = execute.nonfinite_glue(new)
     assert not bad, f"{path.name} glues non-finite values:\n" + "\n".join(bad)
 

@@ -1,8 +1,10 @@
 """Every assumption at either end of its declared range: the scenarios, and the ledger under them.
 
-The chapters themselves run under these scenarios in ``make test-extremes`` (``tools.extremes``);
-here the scenarios are checked to cover every end and every allowed choice, and the whole claims
-ledger is recomputed under each (it must give a finite number for every checkable claim).
+Every chapter runs under every scenario that sets one of its assumptions
+(``test_chapter_under_scenario``, one papermill run each, written under ``reruns/extremes/``;
+``make test-extremes`` runs only these): no error, no nan or inf glued or printed. The scenarios
+are checked to cover every end and every allowed choice, and the whole claims ledger is recomputed
+under each (it must give a finite number for every checkable claim).
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from analysis import assumptions, ledger
 from tools import execute, extremes
 
 SCENARIOS = extremes.scenarios()
+JOBS = extremes.jobs([p for p in execute.chapters() if p.stem != "status"], list(SCENARIOS), SCENARIOS)
+
+
+@pytest.mark.parametrize(("path", "scenario", "params"), JOBS, ids=[f"{p.stem}--{s}" for p, s, _ in JOBS])
+def test_chapter_under_scenario(path, scenario, params, monkeypatch):
+    monkeypatch.setenv("REPORT_FIGURE_DIR", str(extremes.OUT / "figures" / f"{path.stem}--{scenario}"))
+    problems = extremes.run_one(path, scenario, params)
+    assert not problems, f"{path.stem} under {scenario!r}:\n" + "\n".join(problems)
 
 
 def test_scenarios_cover_both_ends_and_every_choice():

@@ -223,6 +223,7 @@ BUILT = sorted(figures.FIGURE_DIR.glob("fig-*.svg")) if figures.FIGURE_DIR.exist
 
 
 @pytest.mark.skipif(not BUILT, reason="no exported figures: build the book first (make book)")
+@pytest.mark.xdist_group("this-machine")  # beside the chapter run that rewrites these files
 def test_every_built_figure_is_legible_at_1400():
     """Every exported figure of the book: smallest text >= 8 pt as displayed in the 784 px column."""
     small = {svg.stem: round(displayed_min_pt(svg), 2) for svg in BUILT}

@@ -155,3 +155,16 @@ def test_the_bibliography_parses_entry_by_entry():
     bib = Path(stamp.ROOT / "references.bib")
     entries = pybtex.database.parse_file(str(bib)).entries
     assert len(entries) == sum(line.startswith("@") for line in bib.read_text().splitlines())
+
+
+def test_strip_fixes_the_run_specific_ids_and_addresses():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("styler")
+    cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
+        "text/html": '<style>#T_3fa1c td {}</style><table id="T_3fa1c">',
+        "text/plain": "<pandas.io.formats.style.Styler at 0x7f6306def210>"})]
+    nb.cells = [cell]
+    outputs.strip(nb)
+    data = cell.outputs[0]["data"]
+    assert data["text/html"] == '<style>#T_table td {}</style><table id="T_table">'
+    assert data["text/plain"] == "<pandas.io.formats.style.Styler at 0x0>"

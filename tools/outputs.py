@@ -32,6 +32,8 @@ MAX_TEXT_BYTES = 100_000
 
 
 _STYLER_ID = re.compile(r"T_[0-9a-f]{5}(?![0-9a-f])")
+#: An object's repr carries its memory address (``<... Styler at 0x7f63...>``), new on every run.
+_ADDRESS = re.compile(r"(?<= at )0x[0-9a-f]+(?=>)")
 
 
 def _is_blob(mime: str, value=None) -> bool:
@@ -59,6 +61,10 @@ def strip(nb) -> int:
                     html = data["text/html"]
                     html = "".join(html) if isinstance(html, list) else html
                     data["text/html"] = _STYLER_ID.sub("T_table", html)
+                if "text/plain" in data:  # an object's address is new on every run: drop it
+                    text = data["text/plain"]
+                    text = "".join(text) if isinstance(text, list) else text
+                    data["text/plain"] = _ADDRESS.sub("0x0", text)
                 for mime in [m for m, v in data.items() if _is_blob(m, v)]:
                     del data[mime]
                     removed += 1
