@@ -120,11 +120,12 @@ lab: venv
 	@$(BIN)/python -m tools.lab "$${CHAPTER-}"
 
 bench: venv
-	@for b in benchmarks/bench_*.py; do [ "$$b" = benchmarks/bench_build.py ] && continue; \
+	@for b in benchmarks/bench_*.py; do case $$b in */bench_build.py|*/bench_floor.py) continue;; esac; \
 	  echo "== $$b"; $(BIN)/python $$b; done
 
 bench-build: venv
 	@$(BIN)/python benchmarks/bench_build.py
+	@$(BIN)/python benchmarks/bench_floor.py
 
 # Screenshots of every built page at 1400x900 and 390x844, light and dark, into _build/screenshots/
 # (offline, Debian's chromium). Builds nothing: run make book first.
