@@ -1,9 +1,10 @@
 """The what-if view's grid: the data wall and the ledger rows that move, over a grid of assumptions.
 
 The last section of the data-wall chapter (``book/data_wall.ipynb``) lets a reader without Python
-pick values of seven knobs and read the recomputed numbers. Nothing is computed in the browser: this module evaluates the same
-functions the chapters use (:mod:`analysis.hardware`, :mod:`analysis.datawall`, the claims ledger)
-at every grid point when the book is built, and the page's controls only look the results up.
+pick values of seven knobs and read the recomputed numbers. Nothing is computed in the browser:
+this module evaluates the same functions the chapters use (:mod:`analysis.hardware`,
+:mod:`analysis.datawall`, the claims ledger) at every grid point when the book is built, and the
+page's controls only look the results up.
 
 The knobs (:data:`KNOBS`) are six assumptions of ``data/assumptions.toml`` and the scaling-law fit
 (a key of :func:`analysis.datawall.fits`). Each numeric knob takes a few values spread over its
@@ -27,7 +28,7 @@ import numpy as np
 
 from analysis import _validate, assumptions, datawall, essays, fmt, hardware, ledger
 
-__all__ = ["KNOBS", "grid", "grid_size", "usable_tokens", "moving_claims", "ledger_rows", "tables",
+__all__ = ["KNOBS", "grid", "grid_size", "usable_tokens", "reads", "moving_claims", "ledger_rows", "tables",
            "DEFAULT_FIT", "CURVE_FLOPS", "lookup"]
 
 #: Knob name -> (number of grid values across the declared range, spacing). ``fit`` and

@@ -65,6 +65,7 @@ SKIP = {
     # against analysis at grid points. whatif.usable_tokens (numbers in, numbers out) is fuzzed.
     "whatif.grid": "takes an Assumptions object; builds the view's grid",
     "whatif.grid_size": "takes the grid that whatif.grid builds",
+    "whatif.reads": "takes a ledger recompute reference and an Assumptions object; runs that function",
     "whatif.moving_claims": "takes an Assumptions object and the grid; recomputes the ledger per knob",
     "whatif.ledger_rows": "takes an Assumptions object and the grid; recomputes the ledger over it",
     "whatif.tables": "takes an Assumptions object and the grid",
