@@ -1,19 +1,22 @@
-"""The what-if page's grid: the data wall and the ledger rows that move, over a grid of assumptions.
+"""The what-if view's grid: the data wall and the ledger rows that move, over a grid of assumptions.
 
-The page ``book/what_if.ipynb`` lets a reader without Python pick values of seven knobs and read
-the recomputed numbers. Nothing is computed in the browser: this module evaluates the same
-functions the chapters use (:mod:`analysis.hardware`, :mod:`analysis.datawall`, the claims ledger)
-at every grid point when the book is built, and the page's controls only look the results up.
+The last section of the data-wall chapter (``book/data_wall.ipynb``) lets a reader without Python
+pick values of seven knobs and read the recomputed numbers. Nothing is computed in the browser:
+this module evaluates the same functions the chapters use (:mod:`analysis.hardware`,
+:mod:`analysis.datawall`, the claims ledger) at every grid point when the book is built, and the
+page's controls only look the results up.
 
 The knobs (:data:`KNOBS`) are six assumptions of ``data/assumptions.toml`` and the scaling-law fit
 (a key of :func:`analysis.datawall.fits`). Each numeric knob takes a few values spread over its
-declared range, always including the book's default (:func:`grid`). Outputs depend on few knobs
-each, so each output is stored over the product of the knobs it depends on (a *table*:
-``{"keys": [...], "values": [...]}`` flattened in C order); the full grid is their product.
+declared range, always including the book's default and the value in force (:func:`grid`).
+Outputs depend on few knobs each, so each output is stored over the product of the knobs it depends
+on (a *table*: ``{"keys": [...], "values": [...]}`` flattened in C order; a table of text stores
+each distinct string once, in ``"text"``, and ``values`` indexes it); the full grid is their product.
 
 Which ledger rows move is not hand-picked: :func:`moving_claims` recomputes every checkable row
 with each knob moved alone over its grid and keeps the rows whose value changes, with the knobs
-each depends on.
+each depends on. To stay cheap it first records which assumptions each row's function reads and
+moves a knob only under the rows that read it (a row that never reads a knob cannot move with it).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import numpy as np
 
 from analysis import _validate, assumptions, datawall, essays, fmt, hardware, ledger
 
-__all__ = ["KNOBS", "grid", "grid_size", "usable_tokens", "moving_claims", "ledger_rows", "tables",
+__all__ = ["KNOBS", "grid", "grid_size", "usable_tokens", "reads", "moving_claims", "ledger_rows", "tables",
            "DEFAULT_FIT", "CURVE_FLOPS", "lookup"]
 
 #: Knob name -> (number of grid values across the declared range, spacing). ``fit`` and
@@ -51,7 +54,8 @@ def _round(x: float) -> float:
 
 
 def grid(a: assumptions.Assumptions | None = None) -> dict[str, list]:
-    """Grid values of every knob: evenly spread over the declared range, with the default added.
+    """Grid values of every knob: evenly spread over the declared range, with the file's default
+    and the value in force in ``a`` (a rerun's override) added.
 
     Returns
     -------
@@ -69,7 +73,7 @@ def grid(a: assumptions.Assumptions | None = None) -> dict[str, list]:
             out[name] = list(spec.allowed)
             continue
         points = np.geomspace(spec.low, spec.high, n) if spacing == "log" else np.linspace(spec.low, spec.high, n)
-        out[name] = sorted({_round(x) for x in points} | {float(spec.value)})
+        out[name] = sorted({_round(x) for x in points} | {float(spec.value), float(a[name])})
     return out
 
 
@@ -101,7 +105,50 @@ def _mesh(g: dict, keys: list[str]) -> dict[str, np.ndarray]:
 
 
 def _table(keys, values) -> dict:
-    return {"keys": list(keys), "values": list(values)}
+    """A table over ``keys``; text is stored once per distinct string (``text``, indexed by ``values``)."""
+    values = list(values)
+    if values and isinstance(values[0], str):
+        text = list(dict.fromkeys(values))
+        where = {t: i for i, t in enumerate(text)}
+        return {"keys": list(keys), "values": [where[v] for v in values], "text": text}
+    return {"keys": list(keys), "values": values}
+
+
+class _Reads(assumptions.Assumptions):
+    """The assumptions ``a``, noting in ``read`` every name read from them or from a copy made with
+    :meth:`replace`. Never equal to another object, so no cache keyed on the assumptions answers
+    in place of the function being traced."""
+
+    __slots__ = ("_read",)
+
+    def __init__(self, a: assumptions.Assumptions, read: set):
+        super().__init__(a.specs(), dict(a), a.path)
+        object.__setattr__(self, "_read", read)
+
+    def __getitem__(self, name):
+        self._read.add(name)
+        return super().__getitem__(name)
+
+    def __getattr__(self, name):
+        if not name.startswith("_"):
+            self._read.add(name)
+        return super().__getattr__(name)
+
+    def replace(self, **overrides):
+        return _Reads(super().replace(**overrides), self._read)
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+
+def reads(reference: str, a: assumptions.Assumptions | None = None) -> set[str]:
+    """The assumptions the ledger function ``reference`` reads when it recomputes under ``a``."""
+    a = assumptions.load() if a is None else a
+    read: set[str] = set()
+    ledger.recompute(reference, _Reads(a, read))
+    return read
 
 
 def moving_claims(a: assumptions.Assumptions | None = None, g: dict | None = None) -> dict[str, list[str]]:
@@ -123,50 +170,47 @@ def moving_claims(a: assumptions.Assumptions | None = None, g: dict | None = Non
                 # the calendar-time forecast's rows (a Monte Carlo per setting) live on the walls page
                 & ~rows["recompute"].astype(str).str.startswith("forecast:")]
     base = dict(zip(rows["id"], rows["recomputed"], strict=True))
+    refs = dict(zip(rows["id"], rows["recompute"], strict=True))
+    read = {cid: reads(ref, a) for cid, ref in refs.items()}
     found: dict[str, list[str]] = {}
     for knob in _ASSUMPTION_KNOBS:
         for v in g[knob]:
             moved = a.replace(**{knob: v})
-            for cid, ref in zip(rows["id"], rows["recompute"], strict=True):
-                if not math.isclose(ledger.recompute(ref, moved), base[cid], rel_tol=1e-12) \
-                        and knob not in found.setdefault(cid, []):
+            for cid, ref in refs.items():
+                if knob in read[cid] and knob not in found.setdefault(cid, []) \
+                        and not math.isclose(ledger.recompute(ref, moved), base[cid], rel_tol=1e-12):
                     found[cid].append(knob)
     return {cid: knobs for cid, knobs in sorted(found.items()) if knobs}
 
 
-def _show(x: float, unit: str) -> str:
-    if unit == "USD":
-        return fmt.usd(x, 3)
-    if "tokens" in unit:
-        return f"{fmt.tokens(x, 3)} {unit}"
-    return f"{fmt.num(x, 3)} {unit}"
-
-
-def ledger_rows(a: assumptions.Assumptions | None = None, g: dict | None = None) -> list[dict]:
+def ledger_rows(a: assumptions.Assumptions | None = None, g: dict | None = None,
+                moving: dict[str, list[str]] | None = None) -> list[dict]:
     """Every moving ledger row over the product of its knobs: ours, the ratio and the verdict.
 
-    The value is the row's ``recompute`` function under ``a.replace(**values)``; the verdict is the
-    row's override where it has one, else :func:`analysis.ledger.verdict` (the ledger's rule).
+    The value is the row's ``recompute`` function under ``a.replace(**values)``, shown as the
+    ledger's table shows it (:func:`analysis.ledger.table`); the verdict is the row's override where
+    it has one, else :func:`analysis.ledger.verdict` (the ledger's rule). ``moving`` is
+    :func:`moving_claims` (computed when not given).
     """
     a = assumptions.load() if a is None else a
     g = grid(a) if g is None else g
+    moving = moving_claims(a, g) if moving is None else moving
     rows = ledger.ledger(a).set_index("id")
     out = []
-    for cid, knobs in moving_claims(a, g).items():
+    for cid, knobs in moving.items():
         r = rows.loc[cid]
         mesh = _mesh(g, knobs)
         n = len(next(iter(mesh.values())))
+        e = float(r["essay_value"])
+        override = r["override_verdict"]
+        blank = override is None or (isinstance(override, float) and math.isnan(override)) or override == ""
         shown, ratio, verdicts = [], [], []
         for i in range(n):
             value = ledger.recompute(r["recompute"], a.replace(**{k: mesh[k][i] for k in knobs}))
-            e = float(r["essay_value"])
-            shown.append(_show(value, r["unit"]))
+            shown.append(ledger._show(value, r["unit"], 3))
             ratio.append(e / value)
-            blank = r["override_verdict"] is None or (isinstance(r["override_verdict"], float)
-                                                       and math.isnan(r["override_verdict"])) \
-                or r["override_verdict"] == ""
-            verdicts.append(ledger.verdict(e, value) if blank else str(r["override_verdict"]))
-        out.append({"id": cid, "claim": r["claim"], "essay": _show(float(r["essay_value"]), r["unit"]),
+            verdicts.append(ledger.verdict(e, value) if blank else str(override))
+        out.append({"id": cid, "claim": ledger._words(r["claim"]), "essay": ledger._show(e, r["unit"]),
                     "knobs": knobs, "ours": _table(knobs, shown), "verdict": _table(knobs, verdicts),
                     "ratio": _table(knobs, [float(x) for x in ratio]),
                     "ratio_text": _table(knobs, [fmt.num(x, 2) for x in ratio])})
@@ -180,7 +224,8 @@ def tables(a: assumptions.Assumptions | None = None, g: dict | None = None) -> d
     -------
     dict
         ``{output: {"keys": [...], "values": [...]}}`` with outputs ``flops_1b`` (FLOP the essay's
-        large budget, claim B33, buys at the chosen price, MFU and basis on H100s in FP8),
+        large budget, claim B33, buys at the chosen price, MFU and basis on the GPU and precision
+        in force, ``a.gpu`` and ``a.precision``),
         ``tokens_1b`` (the compute-optimal tokens of that run under the fit), ``usable`` (usable
         tokens), ``year`` (when the largest training set reaches them on Villalobos et al.'s trend),
         ``wall_flops`` (compute at which the fit needs them), ``wall_usd`` (its cost),
@@ -200,7 +245,7 @@ def tables(a: assumptions.Assumptions | None = None, g: dict | None = None) -> d
     for basis in g["flop_basis"]:
         sel = m["flop_basis"] == basis
         flops[sel] = hardware.usd_to_flops(budget, usd_per_gpu_hour=m["usd_per_gpu_hour"][sel], mfu=m["mfu"][sel],
-                                           gpu=datawall.H100, precision="fp8", flop_basis=basis)
+                                           gpu=a.gpu, precision=a.precision, flop_basis=basis)
     out["flops_1b"] = _table(cost_keys, [fmt.sci(x) for x in flops])
     out["flops_1b_num"] = _table(cost_keys, flops.tolist())
     usd_per_flop = budget / flops  # dollars per FLOP at each cost point (cost is proportional to compute)
@@ -243,4 +288,4 @@ def lookup(table: dict, g: dict, values: dict):
             raise ValueError(f"{k}={values.get(k)!r} is not a grid value; the grid has {g[k]!r} "
                              "(use make rerun for other values)")
         i = i * len(g[k]) + g[k].index(values[k])
-    return table["values"][i]
+    return table["text"][table["values"][i]] if "text" in table else table["values"][i]

@@ -60,11 +60,12 @@ FEWER = {"scaling.fit_parametric_loss": 15, "datawall.chapter_numbers": 6, "data
 
 #: Left out of the fuzz, with the reason.
 SKIP = {
-    # The what-if page's builders take an Assumptions object and the grid built from it, and each
+    # The what-if view's builders (data-wall chapter) take an Assumptions object and the grid built from it, and each
     # recomputes the ledger over the grid (seconds, not a hang); tests/test_whatif.py checks them
     # against analysis at grid points. whatif.usable_tokens (numbers in, numbers out) is fuzzed.
-    "whatif.grid": "takes an Assumptions object; builds the page's grid",
+    "whatif.grid": "takes an Assumptions object; builds the view's grid",
     "whatif.grid_size": "takes the grid that whatif.grid builds",
+    "whatif.reads": "takes a ledger recompute reference and an Assumptions object; runs that function",
     "whatif.moving_claims": "takes an Assumptions object and the grid; recomputes the ledger per knob",
     "whatif.ledger_rows": "takes an Assumptions object and the grid; recomputes the ledger over it",
     "whatif.tables": "takes an Assumptions object and the grid",

@@ -1,4 +1,4 @@
-"""The what-if page's grid (analysis.whatif) against analysis recomputed directly."""
+"""The what-if view's grid (analysis.whatif, the data-wall chapter's controls) against analysis recomputed directly."""
 
 from __future__ import annotations
 
@@ -31,6 +31,32 @@ def test_grid_spans_each_range_and_includes_the_default():
         assert spec.value in values, knob
         assert 3 <= len(values) <= 6, knob
     assert whatif.grid_size(G) == math.prod(len(v) for v in G.values())
+
+
+def test_grid_holds_the_value_in_force_of_a_rerun():
+    """A chapter rerun with a value off the default grid opens its view at that value."""
+    a = A.replace(mfu=0.45, usd_per_gpu_hour=3.0)
+    g = whatif.grid(a)
+    assert 0.45 in g["mfu"] and A.mfu in g["mfu"] and g["mfu"] == sorted(g["mfu"])
+    assert 3.0 in g["usd_per_gpu_hour"] and len(g["usd_per_gpu_hour"]) == len(G["usd_per_gpu_hour"]) + 1
+    p = {**{k: v[0] for k, v in g.items()}, "mfu": 0.45, "usd_per_gpu_hour": 3.0}
+    flops = hardware.usd_to_flops(essays.value("B33"), usd_per_gpu_hour=3.0, mfu=0.45, gpu=a.gpu,
+                                  precision=a.precision, flop_basis=p["flop_basis"])
+    assert whatif.lookup(whatif.tables(a, g)["flops_1b"], g, p) == fmt.sci(flops)
+
+
+def test_tables_follow_the_gpu_and_precision_in_force():
+    a = A.replace(gpu="HGX B200", precision="bf16")
+    p = {k: v[-1] for k, v in G.items()}
+    flops = hardware.usd_to_flops(essays.value("B33"), usd_per_gpu_hour=p["usd_per_gpu_hour"], mfu=p["mfu"],
+                                  gpu="HGX B200", precision="bf16", flop_basis=p["flop_basis"])
+    assert whatif.lookup(whatif.tables(a, G)["flops_1b"], G, p) == fmt.sci(flops)
+
+
+def test_text_tables_store_each_string_once(tables):
+    t = tables["wall_usd"]
+    assert len(t["text"]) == len(set(t["text"])) < len(t["values"])
+    assert all(isinstance(i, int) and 0 <= i < len(t["text"]) for i in t["values"])
 
 
 def points(n=6, seed=20241220):
@@ -82,3 +108,32 @@ def test_a_value_off_the_grid_is_refused_by_name(tables):
     p = {**{k: v[0] for k, v in G.items()}, "usd_per_gpu_hour": 3.0}
     with pytest.raises(ValueError, match="usd_per_gpu_hour=3.0 is not a grid value"):
         whatif.lookup(tables["flops_1b"], G, p)
+
+
+def test_reads_records_every_way_a_function_reads_the_assumptions():
+    """The tracer behind moving_claims sees reads by key, by attribute, through copies and mappings,
+    and is never taken for the plain assumptions by a cache."""
+    read: set[str] = set()
+    traced = whatif._Reads(A, read)
+    assert traced.mfu == A.mfu and traced["pue"] == A.pue
+    assert traced.replace(run_days=A.run_days).gpu == A.gpu
+    assert {"mfu", "pue", "gpu"} <= read
+    assert traced != A and hash(traced) != hash(A)
+    read.clear()
+    dict(traced)
+    assert read == set(A)
+
+
+def test_moving_claims_finds_what_moving_each_knob_alone_finds():
+    """Brute force without the tracer: every checkable row recomputed with each knob at each end of
+    its grid; a row that changes must be listed with that knob (the tracer must not miss it)."""
+    moving = whatif.moving_claims(A, G)
+    rows = ledger.ledger(A)
+    rows = rows[rows["checkable"].astype(bool) & rows["recompute"].notna() & (rows["recompute"] != "")
+                & rows["essay_value"].notna() & ~rows["recompute"].astype(str).str.startswith("forecast:")]
+    for knob in (k for k in whatif.KNOBS if k != "fit"):
+        for v in {G[knob][0], G[knob][-1]}:
+            moved = A.replace(**{knob: v})
+            for cid, ref, base in zip(rows["id"], rows["recompute"], rows["recomputed"], strict=True):
+                if not math.isclose(ledger.recompute(ref, moved), base, rel_tol=1e-12):
+                    assert knob in moving.get(cid, []), (cid, knob, v)

@@ -20,9 +20,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOB_MIME = ("image/", "application/pdf", "application/papermill.record/image/")
-#: Pages whose outputs are not stored: the status page describes the machine (package versions);
-#: the what-if page embeds its interactive figures (about 2 MB), rebuilt at each build.
-UNSTORED = {"status", "what_if"}
+#: Pages whose outputs are not stored: the status page describes the machine (package versions).
+#: (The data-wall chapter's what-if view, about 2 MB of HTML, is stored without it: see MAX_TEXT_BYTES.)
+UNSTORED = {"status"}
 VOLATILE_CELL_META = ("execution", "ExecuteTime", "collapsed", "scrolled")
 
 

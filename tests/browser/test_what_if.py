@@ -1,5 +1,6 @@
-"""The what-if page, in a real browser, offline: the controls change numbers, verdicts and figures
-to what ``analysis`` gives for the same settings, and the page stays light.
+"""The what-if controls on the data-wall page, in a real browser, offline: moving them changes
+numbers, verdicts and figures to what ``analysis`` gives, and to what a papermill run of the chapter
+(``make rerun``) glues and tabulates, for the same settings; and the page stays light.
 
 Expected values are recomputed here from ``analysis`` (hardware, datawall, the ledger) for the
 chosen settings, not read from the page's own grid; the grid itself is checked at a few points.
@@ -23,7 +24,7 @@ server, browser = test_html.server, test_html.browser  # the fixtures, reused
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from analysis import assumptions, datawall, essays, fmt, hardware, ledger, whatif  # noqa: E402
 
-PAGE = "book/what_if.html"
+PAGE = "book/data_wall.html"
 MAX_BYTES = 3_000_000
 # The settings the test moves to (each a grid value), and the button labels that choose them.
 CHOSEN = {"usd_per_gpu_hour": 4.0, "mfu": 0.6, "flop_basis": "sparse", "text_stock_tokens": 1.0e15,
@@ -65,7 +66,16 @@ def expected(settings: dict) -> dict:
 
 def select_fit(tab, key: str):
     label = datawall.fits()[key].name + (" (book)" if key == whatif.DEFAULT_FIT else "")
-    tab.locator("select").select_option(label=label)
+    tab.locator(".bk-Select select, select").filter(has=tab.locator("option", has_text=label)).first \
+        .select_option(label=label)
+
+
+def move(tab, fit: str):
+    """Click the chosen grid values (BUTTONS) and pick ``fit`` in the menu."""
+    for label in BUTTONS:
+        tab.get_by_role("button", name=label, exact=True).click()
+    select_fit(tab, fit)
+    tab.wait_for_timeout(300)
 
 
 def read(tab) -> dict:
@@ -90,7 +100,7 @@ def tab(server, browser):
         pytest.fail(f"{SITE / PAGE} is missing: build the book first (make book)")
     ctx, t, external, errors = open_strict(browser)
     t.goto(urljoin(server, PAGE), wait_until="load")
-    t.wait_for_function("() => document.querySelector('.bk-Column') !== null || window.Bokeh?.documents?.length > 0")
+    t.wait_for_function("() => window.Bokeh?.documents?.length > 0")
     t.locator(".wi-wall-usd").wait_for()
     yield t
     assert not external, f"requests that leave 127.0.0.1: {external}"
@@ -108,10 +118,7 @@ def test_defaults_are_the_books_and_say_so(tab):
 
 def test_moving_the_controls_changes_number_verdict_and_figure(tab):
     before = read(tab)
-    for label in BUTTONS:
-        tab.get_by_role("button", name=label, exact=True).click()
-    select_fit(tab, CHOSEN["fit"])
-    tab.wait_for_timeout(300)
+    move(tab, CHOSEN["fit"])
     want = expected(CHOSEN)
     check(tab, want)
     after = read(tab)
@@ -120,7 +127,7 @@ def test_moving_the_controls_changes_number_verdict_and_figure(tab):
     assert model(tab, "wi-curve", "data", "y") == pytest.approx(
         list(datawall.optimal_tokens(whatif.CURVE_FLOPS, datawall.fits()[CHOSEN["fit"]])), rel=1e-9)
     ours = tab.locator(".wi-ours-B79").inner_text()
-    assert ours == fmt.usd(want["b79"], 3)
+    assert ours == fmt.usd(want["b79"], 3)  # the ledger table's "Ours" (three digits)
     assert "Changed from the book's defaults" in tab.locator(".wi-state").inner_text()
     assert "usd_per_gpu_hour=4.0" in tab.locator(".wi-state").locator("xpath=..").inner_text()
 
@@ -145,47 +152,69 @@ def test_embedded_grid_matches_analysis(tab):
 
 
 def test_page_and_its_library_stay_under_3_mb(server, browser):
-    """The page with its plotting library (inlined into it) and grid stays under 3 MB. The theme's
-    files under _static/ (fonts, icons, styles), which every page of the book loads and the
-    browser caches, are counted apart and only reported."""
+    """The data-wall page with its plotting library (inlined into it), grid and figures stays under
+    3 MB. The theme's files under _static/ (fonts, icons, styles, MathJax) and the search index,
+    which every page of the book loads and the browser caches, are counted apart and only reported."""
     ctx, t, external, errors = open_strict(browser)
     sizes = {}
     t.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
     t.goto(urljoin(server, PAGE), wait_until="networkidle")
-    theme = {u: n for u, n in sizes.items() if "/_static/" in u}
+    theme = {u: n for u, n in sizes.items() if "/_static/" in u or u.endswith("/searchindex.js")}
     own = {u: n for u, n in sizes.items() if u not in theme}
-    assert sum(own.values()) < MAX_BYTES, f"the what-if page and its library load {sum(own.values())} bytes: {own}"
+    assert sum(own.values()) < MAX_BYTES, f"the data-wall page and its library load {sum(own.values())} bytes: {own}"
     assert (SITE / PAGE).stat().st_size < MAX_BYTES
     assert not external and not errors, (external, errors)
-    print(f"what-if page: {sum(own.values())} bytes; theme files shared by every page: {sum(theme.values())} bytes")
+    print(f"data-wall page with the what-if controls: {sum(own.values())} bytes (its figures included); "
+          f"theme files and search index shared by every page: {sum(theme.values())} bytes")
     ctx.close()
 
 
+def verdict_rows(nb) -> dict[str, list[str]]:
+    """The chapter's verdicts table (tbl-data-wall-verdicts) in an executed notebook: id -> cells."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/markdown", "")
+            if ":name: tbl-data-wall-verdicts" in text:
+                return {cells[0]: cells for line in text.splitlines() if line.startswith("| B")
+                        for cells in [[c.strip() for c in line.strip().strip("|").split(" | ")]]}
+    raise AssertionError("no tbl-data-wall-verdicts table in the papermill run")
+
+
 def test_same_settings_as_a_papermill_run_of_the_data_wall_chapter(tab, tmp_path, monkeypatch):
-    """What ``make rerun CHAPTER=data_wall SET=...`` shows for the same settings: the verdicts the
-    chapter glues, and the cost of the wall under the fit whose wall comes first (the chapter's
-    "unique, repeated" minimum; distillation, which the chapter does not apply, at 1)."""
+    """What ``make rerun CHAPTER=data_wall SET=...`` gives for the same settings: the verdicts the
+    chapter glues, its verdicts table's rows, and the cost and compute of the wall under the fit
+    whose wall comes first (the chapter's "unique, repeated" minimum, with distillation at 1, which
+    the chapter's own tables do not apply); the figure's wall and usable text are those numbers."""
+    import nbformat
     import papermill as pm
 
     from tools.rerun import glued
 
-    settings = {k: v for k, v in CHOSEN.items() if k not in ("fit", "distillation_multiplier")}
+    settings = {k: v for k, v in CHOSEN.items() if k != "fit"}
     monkeypatch.setenv("REPORT_FIGURE_DIR", str(tmp_path / "figures"))
     src = Path(__file__).resolve().parents[2] / "book" / "data_wall.ipynb"
     out = tmp_path / "data_wall.ipynb"
     pm.execute_notebook(str(src), str(out), parameters={**settings, "mc_draws": 1000}, cwd=str(src.parent),
                         kernel_name="python3", progress_bar=False)
-    run = glued(out)
+    run, table = glued(out), verdict_rows(nbformat.read(out, as_version=4))
     a = assumptions.load().replace(**settings)
     walls = datawall.wall_table(text_stock_tokens=a.text_stock_tokens, max_epochs=a.max_epochs,
                                 overtrain_factor=a.overtrain_factor, usd_per_gpu_hour=a.usd_per_gpu_hour, mfu=a.mfu,
                                 gpu=a.gpu, precision=a.precision, flop_basis=a.flop_basis)
     first = walls["flops_repeated"].idxmin()
-    for label in BUTTONS:
-        tab.get_by_role("button", name=label, exact=True).click()
-    select_fit(tab, first)
-    tab.wait_for_timeout(300)
+    before = {cid: tab.locator(f".wi-verdict-{cid}").inner_text() for cid in ("B36", "B37", "B79")}
+    move(tab, first)
+    # glued numbers
     assert tab.locator(".wi-wall-usd").inner_text() == run["dw_wall_usd_repeated_min"]
     assert tab.locator(".wi-wall-flops").inner_text() == run["dw_wall_flops_repeated_min"]
+    assert tab.locator(".wi-usable").inner_text() == run["dw_wall_tokens_repeated"]
+    # ledger verdicts, glued and in the chapter's verdicts table (with our number as it prints it)
+    after = {}
     for cid in ("B36", "B37", "B79"):
-        assert tab.locator(f".wi-verdict-{cid}").inner_text() == run[f"dw_verdict_{cid}"], cid
+        after[cid] = tab.locator(f".wi-verdict-{cid}").inner_text()
+        assert after[cid] == run[f"dw_verdict_{cid}"] == table[cid][5], cid
+        assert tab.locator(f".wi-ours-{cid}").inner_text() == table[cid][3], cid
+    assert after != before, "no ledger verdict moved"
+    # the figure: the wall's dot and the usable-text line at the run's numbers
+    assert fmt.sci(model(tab, "wi-wall-point", "data", "x", 0)) == run["dw_wall_flops_repeated_min"]
+    assert fmt.tokens(model(tab, "wi-usable-line", "location")) == run["dw_wall_tokens_repeated"]
