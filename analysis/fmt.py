@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["num", "sci", "year", "pct", "ratio", "usd", "tokens", "table"]
+__all__ = ["num", "sci", "year", "pct", "ratio", "usd", "tokens", "table", "interactive_table"]
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: Plain digits inside this range of magnitudes (after rounding), ×10ⁿ outside.
@@ -267,3 +267,39 @@ def table(df, *, caption: str, name: str, formats: dict | None = None, sig: int 
             for row in df.itertuples(index=False)]
     body = "\n".join([header, rule, *rows])
     return Markdown(f":::{{table}} {caption}\n:name: {name}\n:align: {align}\n\n{body}\n:::\n")
+
+
+def interactive_table(html: str, *, caption: str, name: str):
+    """An interactive table (HTML, e.g. from itables) as a numbered, captioned table.
+
+    The HTML is shown as it is; the book numbers it in the sequence of tables ("Table N") and
+    ``{numref}`name``` cites it, like a table from :func:`table` (the ``numbered-table``
+    directive of ``tools/sphinx_tables.py``).
+
+    Parameters
+    ----------
+    html : str
+        The table's HTML (with its scripts).
+    caption : str
+        The table's caption (a sentence).
+    name : str
+        Its label, lowercase words joined by hyphens (``tbl-<chapter>-<what>``).
+
+    Returns
+    -------
+    IPython.display.Markdown
+        Displayed as the cell's output; myst-nb parses it, so Sphinx numbers the table.
+    """
+    import re
+
+    from IPython.display import Markdown
+
+    if not isinstance(html, str) or "<table" not in html:
+        raise ValueError(f"html={str(html)[:60]!r} must be a string of HTML holding a <table>")
+    if not isinstance(caption, str) or not caption.strip() or "\n" in caption:
+        raise ValueError(f"caption={caption!r} must be a non-empty sentence on one line")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
+        raise ValueError(f"name={name!r} must be lowercase words joined by hyphens, e.g. 'tbl-ledger-claims'")
+    ticks = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", html)), default=0))
+    colons = ":" * max(4, 1 + max((len(m) for m in re.findall(r"^:+", html, re.M)), default=0))
+    return Markdown(f"{colons}{{numbered-table}} {caption}\n:name: {name}\n\n{ticks}{{raw}} html\n{html}\n{ticks}\n{colons}\n")

@@ -180,3 +180,23 @@ def test_table_rejects_bad_arguments(kwargs, needle):
     args = {"caption": "C.", "name": "tbl-x", **kwargs}
     with pytest.raises(ValueError, match=needle):
         fmt.table(pd.DataFrame({"a": [1]}), **args)
+
+
+def test_interactive_table_is_a_numbered_table_around_the_html():
+    html = '<table id="t"><tr><td>``` and ````</td></tr></table><script>x()</script>'
+    text = fmt.interactive_table(html, caption="Every claim.", name="tbl-x-claims").data
+    head, _, rest = text.partition("\n")
+    assert head == "::::{numbered-table} Every claim." and rest.startswith(":name: tbl-x-claims\n\n")
+    fence = re.search(r"^(`+)\{raw\} html$", text, re.M).group(1)
+    assert len(fence) == 5  # longer than the longest run of backticks in the HTML
+    assert html in text and text.rstrip().endswith(fence + "\n::::")
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"html": "<p>no table</p>"}, "html="), ({"caption": ""}, "caption="), ({"caption": "a\nb"}, "caption="),
+    ({"name": "tbl x"}, "name="),
+])
+def test_interactive_table_rejects_bad_arguments(kwargs, needle):
+    args = {"html": "<table></table>", "caption": "C.", "name": "tbl-x", **kwargs}
+    with pytest.raises(ValueError, match=needle):
+        fmt.interactive_table(**args)
