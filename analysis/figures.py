@@ -324,8 +324,13 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
     ------
     ValueError
         If ``name`` is not a lowercase-hyphen ``fig-...`` label, or ends in ``-narrow``; if
-        ``narrow`` is not None, True or a Figure; if the narrow copy cannot be fitted to
-        :data:`NARROW_WIDTH_IN` with axes at least 1.5 in wide.
+        ``narrow`` is not None, True or a Figure.
+
+    Warns
+    -----
+    UserWarning
+        If a requested narrow copy cannot be fitted to :data:`NARROW_WIDTH_IN` with axes at
+        least 1.5 in wide (none is saved; phones show the wide figure).
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(
@@ -358,9 +363,9 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
                 _stack_panels(fig)
             _raise_small_text(small)
             fits = _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
-            if not fits:
-                raise ValueError(f"{name}: the narrow copy does not fit {NARROW_WIDTH_IN:.2f} in with axes at "
-                                 "least 1.5 in wide; draw it with shorter labels or a smaller legend")
+            if not fits:  # a warning, not an error: the page still works, with the wide figure on phones
+                warnings.warn(f"{name}: no copy for phones, as it does not fit {NARROW_WIDTH_IN:.2f} in with axes "
+                              "at least 1.5 in wide; draw it with shorter labels or a smaller legend", stacklevel=2)
         if fits:
             small.savefig(paths["narrow"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
             small.savefig(paths["narrow_svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)

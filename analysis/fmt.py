@@ -269,30 +269,32 @@ def table(df, *, caption: str, name: str, formats: dict | None = None, sig: int 
     return Markdown(f":::{{table}} {caption}\n:name: {name}\n:align: {align}\n\n{body}\n:::\n")
 
 
-def interactive_table(html: str, *, caption: str, name: str):
-    """An interactive table (HTML, e.g. from itables) as a numbered, captioned table.
+def interactive_table(html: str, *, caption: str, name: str) -> None:
+    """Display an interactive table (HTML, e.g. from itables) as a numbered, captioned table.
 
-    The HTML is shown as it is; the book numbers it in the sequence of tables ("Table N") and
-    ``{numref}`name``` cites it, like a table from :func:`table` (the ``numbered-table``
-    directive of ``tools/sphinx_tables.py``).
+    Displays two outputs: a ``numbered-table`` directive (``tools/sphinx_tables.py``) with the
+    caption and label, which the book numbers in the sequence of tables ("Table N") and
+    ``{numref}`name``` cites like a table from :func:`table`; then the HTML itself, which the
+    book moves into that numbered table. The HTML stays an output of its own, so the stored
+    notebook keeps the small directive and drops the large HTML (``tools/outputs.py``).
 
     Parameters
     ----------
     html : str
         The table's HTML (with its scripts).
     caption : str
-        The table's caption (a sentence).
+        The table's caption (a sentence on one line).
     name : str
         Its label, lowercase words joined by hyphens (``tbl-<chapter>-<what>``).
 
     Returns
     -------
-    IPython.display.Markdown
-        Displayed as the cell's output; myst-nb parses it, so Sphinx numbers the table.
+    None
+        Nothing, so the cell shows the table once.
     """
     import re
 
-    from IPython.display import Markdown
+    from IPython.display import HTML, Markdown, display
 
     if not isinstance(html, str) or "<table" not in html:
         raise ValueError(f"html={str(html)[:60]!r} must be a string of HTML holding a <table>")
@@ -300,6 +302,5 @@ def interactive_table(html: str, *, caption: str, name: str):
         raise ValueError(f"caption={caption!r} must be a non-empty sentence on one line")
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
         raise ValueError(f"name={name!r} must be lowercase words joined by hyphens, e.g. 'tbl-ledger-claims'")
-    ticks = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", html)), default=0))
-    colons = ":" * max(4, 1 + max((len(m) for m in re.findall(r"^:+", html, re.M)), default=0))
-    return Markdown(f"{colons}{{numbered-table}} {caption}\n:name: {name}\n\n{ticks}{{raw}} html\n{html}\n{ticks}\n{colons}\n")
+    display(Markdown(f":::{{numbered-table}} {caption}\n:name: {name}\n:::\n"))
+    display(HTML(html))

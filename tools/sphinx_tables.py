@@ -8,8 +8,9 @@
   cell's output) get the same attributes.
 - **Numbered interactive tables.** The ``numbered-table`` directive gives HTML content (an
   interactive table from itables) a caption and a label in the table sequence, so it reads
-  "Table N" and ``{numref}`` cites it like any other table. ``analysis.fmt.interactive_table``
-  writes the directive from a notebook cell.
+  "Table N" and ``{numref}`` cites it like any other table. Its content is what it holds or,
+  when it holds nothing, the cell output that follows it (a raw HTML output): that is how
+  ``analysis.fmt.interactive_table`` writes it from a notebook cell.
 """
 
 from __future__ import annotations
@@ -80,11 +81,26 @@ class TableLabels(SphinxPostTransform):
                     col += 1 + entry.get("morecols", 0)
             if needs_stacking(columns):
                 table["classes"] = [*table.get("classes", []), "table-stack"]
+        for table in list(self.document.findall(numbered_table)):
+            _take_next_html(table)
         for raw in self.document.findall(nodes.raw):
             if "html" in raw.get("format", "").split() and "<table" in raw.astext():
                 text = label_html_tables(raw.astext())
                 if text != raw.astext() and raw.children:
                     raw.replace(raw.children[0], nodes.Text(text))
+
+
+def _take_next_html(table) -> None:
+    """Move the raw HTML output after an empty numbered table into it (myst-nb puts a cell's
+    outputs side by side in its output container)."""
+    if any(not isinstance(c, numbered_table_caption) for c in table.children) or table.parent is None:
+        return
+    siblings = table.parent.children
+    i = siblings.index(table)
+    if i + 1 < len(siblings) and isinstance(siblings[i + 1], nodes.raw) and "html" in siblings[i + 1].get("format", ""):
+        raw = siblings[i + 1]
+        table.parent.remove(raw)
+        table += raw
 
 
 def visit_entry(self, node) -> None:

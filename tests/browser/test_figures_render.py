@@ -104,7 +104,8 @@ def test_figure_text_is_legible_at_1400(server, browser, page):
 
 #: Figures that must have a copy for phones (two panels side by side, or too much text to shrink).
 PHONE_COPIES = {"fig-inference-shift-optimum", "fig-inference-shift-verifiers", "fig-small-models-precision",
-                "fig-smaller-models-multipliers", "fig-ledger-ratios"}
+                "fig-smaller-models-multipliers", "fig-ledger-ratios", "fig-inference-shift-laptop",
+                "fig-inference-shift-lifetime"}
 
 
 def test_the_phone_copies_exist():
