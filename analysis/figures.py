@@ -7,8 +7,9 @@ smaller than :data:`MIN_FONT_PT`. :func:`export` enforces both (it raises smalle
 floor and narrows a figure that is too wide), saves the figure under a stable name derived from
 its label as a 2x PNG and an SVG, ``<site>/figures/<name>.png`` and ``.svg``, and shows that same
 PNG in the notebook at half its pixel width, so it is sharp on HiDPI screens. A figure with two or
-more panels side by side also gets a stacked variant, ``<name>-narrow.png``, which the book shows
-instead on narrow screens (phones). Colours are Okabe-Ito (safe for colour blindness and
+more panels side by side also gets a stacked variant, ``<name>-narrow.png`` (and ``.svg``), which
+the book shows instead on narrow screens (phones); ``export(..., narrow=...)`` asks for a narrowed
+copy of any figure, or passes one drawn for phones. Colours are Okabe-Ito (safe for colour blindness and
 greyscale) on a white plate; in dark mode the book's stylesheet (``_static/figures.css``) inverts
 the plate's lightness and keeps the hues, and the downloads stay light.
 

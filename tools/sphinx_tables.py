@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 from docutils import nodes
@@ -152,7 +153,7 @@ def label_html_tables(text: str) -> str:
         columns = [[label] for label in labels]
 
         def row(r: re.Match) -> str:
-            cells = iter(range(10**6))
+            cells = itertools.count()
 
             def cell(c: re.Match) -> str:
                 i = next(cells)
@@ -238,7 +239,7 @@ def _skip(self, node):
 
 
 def _text_only(self, node):
-    """Other builders: the caption as a paragraph; the HTML content is dropped by them anyway."""
+    """Other builders write nothing for the wrapper (they skip the caption and drop raw HTML)."""
 
 
 def setup(app):
