@@ -7,8 +7,9 @@ smaller than :data:`MIN_FONT_PT`. :func:`export` enforces both (it raises smalle
 floor and narrows a figure that is too wide), saves the figure under a stable name derived from
 its label as a 2x PNG and an SVG, ``<site>/figures/<name>.png`` and ``.svg``, and shows that same
 PNG in the notebook at half its pixel width, so it is sharp on HiDPI screens. A figure with two or
-more panels side by side also gets a stacked variant, ``<name>-narrow.png``, which the book shows
-instead on narrow screens (phones). Colours are Okabe-Ito (safe for colour blindness and
+more panels side by side also gets a stacked variant, ``<name>-narrow.png`` (and ``.svg``), which
+the book shows instead on narrow screens (phones); ``export(..., narrow=...)`` asks for a narrowed
+copy of any figure, or passes one drawn for phones. Colours are Okabe-Ito (safe for colour blindness and
 greyscale) on a white plate; in dark mode the book's stylesheet (``_static/figures.css``) inverts
 the plate's lightness and keeps the hues, and the downloads stay light.
 
@@ -288,7 +289,7 @@ def _move_wide_axes_legends_below(fig) -> None:
                   frameon=False)
 
 
-def export(fig, name: str, *, show: bool = True) -> None:
+def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
     """Fit ``fig`` to the column, save it as ``<name>.png`` (2x) and ``<name>.svg``, show it, close it.
 
     Before saving, text smaller than :data:`MIN_FONT_PT` is raised to it and a figure wider than
@@ -306,6 +307,13 @@ def export(fig, name: str, *, show: bool = True) -> None:
         ``fig-`` followed by lowercase words joined by hyphens (``fig-data-wall-tokens``).
     show : bool
         Display the saved PNG (in a notebook) at half its pixel width. Default True.
+    narrow : None, True or matplotlib.figure.Figure
+        The copy for narrow screens. None (default): the panels stacked, for a figure with two or
+        more panels in one row, else none. True: ``fig`` itself narrowed to
+        :data:`NARROW_WIDTH_IN` (its text keeping its size; one-row panels stacked first), for a
+        figure that stays readable narrower. A Figure: that figure, drawn for phones (fewer or
+        shorter labels, taller), fitted to :data:`NARROW_WIDTH_IN`. A narrow copy is saved as
+        ``<name>-narrow.png`` and ``<name>-narrow.svg``.
 
     Returns
     -------
@@ -316,7 +324,14 @@ def export(fig, name: str, *, show: bool = True) -> None:
     Raises
     ------
     ValueError
-        If ``name`` is not a lowercase-hyphen ``fig-...`` label, or ends in ``-narrow``.
+        If ``name`` is not a lowercase-hyphen ``fig-...`` label, or ends in ``-narrow``; if
+        ``narrow`` is not None, True or a Figure.
+
+    Warns
+    -----
+    UserWarning
+        If a requested narrow copy cannot be fitted to :data:`NARROW_WIDTH_IN` with axes at
+        least 1.5 in wide (none is saved; phones show the wide figure).
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(
@@ -326,22 +341,42 @@ def export(fig, name: str, *, show: bool = True) -> None:
     if name.endswith("-narrow"):
         raise ValueError(f"name={name!r} ends in '-narrow', the suffix of stacked copies: rename it")
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
+    if not (narrow is None or narrow is True or isinstance(narrow, Figure)):
+        raise ValueError(f"narrow={narrow!r} must be None, True or a matplotlib Figure drawn for phones")
     out = figure_dir()
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"png": out / f"{name}.png", "svg": out / f"{name}.svg", "narrow": out / f"{name}-narrow.png"}
+    paths = {"png": out / f"{name}.png", "svg": out / f"{name}.svg", "narrow": out / f"{name}-narrow.png",
+             "narrow_svg": out / f"{name}-narrow.svg"}
     save = {"bbox_inches": "tight", "pad_inches": mpl.rcParams["savefig.pad_inches"], "facecolor": "white"}
     try:
         changed = _raise_small_text(fig)
         _fit_width(fig, MAX_WIDTH_IN, force_layout=changed, min_axes_in=1.8)
         fig.savefig(paths["png"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
         fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
-        if _stack_panels(fig) and _fit_width(fig, NARROW_WIDTH_IN, force_layout=True, min_axes_in=2.0):
-            fig.savefig(paths["narrow"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
+        if narrow is None:
+            small = fig if _stack_panels(fig) else None
+            fits = small is not None and _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=2.0)
+        else:
+            small = fig if narrow is True else narrow
+            if narrow is True:
+                _stack_panels(fig)
+            _raise_small_text(small)
+            fits = _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
+            if not fits:  # a warning, not an error: the page still works, with the wide figure on phones
+                warnings.warn(f"{name}: no copy for phones, as it does not fit {NARROW_WIDTH_IN:.2f} in with axes "
+                              "at least 1.5 in wide; draw it with shorter labels or a smaller legend", stacklevel=2)
+        if fits:
+            small.savefig(paths["narrow"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
+            small.savefig(paths["narrow_svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
         else:
             paths["narrow"].unlink(missing_ok=True)
+            paths["narrow_svg"].unlink(missing_ok=True)
     finally:
         plt.close(fig)
+        if isinstance(narrow, Figure):
+            plt.close(narrow)
     if show:
         from IPython.display import Image, display
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["num", "sci", "year", "pct", "ratio", "usd", "tokens", "table"]
+__all__ = ["num", "sci", "year", "pct", "ratio", "usd", "tokens", "table", "interactive_table"]
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: Plain digits inside this range of magnitudes (after rounding), ×10ⁿ outside.
@@ -267,3 +267,40 @@ def table(df, *, caption: str, name: str, formats: dict | None = None, sig: int 
             for row in df.itertuples(index=False)]
     body = "\n".join([header, rule, *rows])
     return Markdown(f":::{{table}} {caption}\n:name: {name}\n:align: {align}\n\n{body}\n:::\n")
+
+
+def interactive_table(html: str, *, caption: str, name: str) -> None:
+    """Display an interactive table (HTML, e.g. from itables) as a numbered, captioned table.
+
+    Displays two outputs: a ``numbered-table`` directive (``tools/sphinx_tables.py``) with the
+    caption and label, which the book numbers in the sequence of tables ("Table N") and
+    ``{numref}`name``` cites like a table from :func:`table`; then the HTML itself, which the
+    book moves into that numbered table. The HTML stays an output of its own, so the stored
+    notebook keeps the small directive and drops the large HTML (``tools/outputs.py``).
+
+    Parameters
+    ----------
+    html : str
+        The table's HTML (with its scripts).
+    caption : str
+        The table's caption (a sentence on one line).
+    name : str
+        Its label, lowercase words joined by hyphens (``tbl-<chapter>-<what>``).
+
+    Returns
+    -------
+    None
+        Nothing, so the cell shows the table once.
+    """
+    import re
+
+    from IPython.display import HTML, Markdown, display
+
+    if not isinstance(html, str) or "<table" not in html:
+        raise ValueError(f"html={str(html)[:60]!r} must be a string of HTML holding a <table>")
+    if not isinstance(caption, str) or not caption.strip() or "\n" in caption:
+        raise ValueError(f"caption={caption!r} must be a non-empty sentence on one line")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
+        raise ValueError(f"name={name!r} must be lowercase words joined by hyphens, e.g. 'tbl-ledger-claims'")
+    display(Markdown(f":::{{numbered-table}} {caption}\n:name: {name}\n:::\n"))
+    display(HTML(html))

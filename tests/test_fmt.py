@@ -180,3 +180,25 @@ def test_table_rejects_bad_arguments(kwargs, needle):
     args = {"caption": "C.", "name": "tbl-x", **kwargs}
     with pytest.raises(ValueError, match=needle):
         fmt.table(pd.DataFrame({"a": [1]}), **args)
+
+
+def test_interactive_table_is_a_numbered_table_then_the_html(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    html = '<table id="t"><tr><td>a</td></tr></table><script>x()</script>'
+    assert fmt.interactive_table(html, caption="Every claim.", name="tbl-x-claims") is None
+    directive, table = shown
+    assert directive.data == ":::{numbered-table} Every claim.\n:name: tbl-x-claims\n:::\n"
+    assert isinstance(table, IPython.display.HTML) and table.data == html
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"html": "<p>no table</p>"}, "html="), ({"caption": ""}, "caption="), ({"caption": "a\nb"}, "caption="),
+    ({"name": "tbl x"}, "name="),
+])
+def test_interactive_table_rejects_bad_arguments(kwargs, needle):
+    args = {"html": "<table></table>", "caption": "C.", "name": "tbl-x", **kwargs}
+    with pytest.raises(ValueError, match=needle):
+        fmt.interactive_table(**args)

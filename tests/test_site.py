@@ -76,3 +76,32 @@ def test_no_extension_is_silently_dropped():
     assert "sphinx_thebe" not in listed
     wanted = list(sphinx.get("extra_extensions") or []) + list(sphinx.get("local_extensions") or {})
     assert not [e for e in wanted if e not in listed], "add these to sphinx.config.extensions in _config.yml"
+
+
+# --- tables that fit a phone (tools/sphinx_tables.py) -------------------------------------------
+
+def test_narrow_tables_stay_tables_and_wide_ones_stack():
+    from tools.sphinx_tables import needs_stacking
+
+    counts = [["Verdict", "holds", "roughly holds", "not checkable"], ["Essay B", "33"], ["Essay A", "5"], ["Both", "38"]]
+    assert not needs_stacking(counts)
+    assert not needs_stacking([["Claim", "a very long sentence " * 20], ["Verdict", "holds"]])  # two columns wrap
+    fits = [["Parametric fit", "Hoffmann 2022 (Approach 3, as printed)"]] + [[f"Col {i}", "1.18 × 10²²"] for i in range(6)]
+    assert needs_stacking(fits)
+
+
+def test_html_tables_get_labels_from_their_header():
+    from tools.sphinx_tables import label_html_tables
+
+    html = ('<table id="T_1">\n<thead><tr><th>assumption</th><th>value</th><th>unit</th><th>plausible range</th>'
+            '<th>rationale</th></tr></thead>\n<tbody><tr><td class="data">mfu</td><td>0.4</td><td>fraction of peak'
+            '</td><td>0.2 to 0.6</td><td>measured utilisation of large training runs</td></tr></tbody></table>')
+    out = label_html_tables(html)
+    assert '<table id="T_1" class="table-stack">' in out
+    assert '<td class="data" data-label="assumption">mfu</td>' in out
+    assert '<td data-label="plausible range">0.2 to 0.6</td>' in out
+    assert out.count("data-label") == 5
+    # an interactive table's placeholder (a script fills it) and a table without a header are left alone
+    assert label_html_tables(html + "<script>fill()</script>") == html + "<script>fill()</script>"
+    bare = "<table><tr><td>1</td></tr></table>"
+    assert label_html_tables(bare) == bare

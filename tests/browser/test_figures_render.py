@@ -3,8 +3,9 @@
 For every figure of every page at 1400x900, the smallest text as displayed is the smallest font
 size in the figure's exported SVG (points; one SVG unit is 1 pt) times the image's displayed
 width over its natural width at 96 CSS px per inch; it must be at least 8 pt. The image must be
-2x (HiDPI), no wider than its column, with alt text from its caption. At 390x844 figures with
-panels side by side show their stacked copy; in dark mode the plate is inverted, not dimmed.
+2x (HiDPI), no wider than its column, with alt text from its caption. At 390x844 figures with a
+phone copy (panels stacked, or drawn narrower) show it, with no text below 8 pt as displayed; the
+figures in :data:`PHONE_COPIES` must have one. In dark mode the plate is inverted, not dimmed.
 Screenshots go to ``_build/shots/figures-*.png``.
 """
 
@@ -101,9 +102,21 @@ def test_figure_text_is_legible_at_1400(server, browser, page):
     assert not problems, f"{page}:\n" + "\n".join(problems)
 
 
+#: Figures that must have a copy for phones (two panels side by side, or too much text to shrink).
+PHONE_COPIES = {"fig-inference-shift-optimum", "fig-inference-shift-verifiers", "fig-small-models-precision",
+                "fig-smaller-models-multipliers", "fig-ledger-ratios", "fig-inference-shift-laptop",
+                "fig-inference-shift-lifetime"}
+
+
+def test_the_phone_copies_exist():
+    missing = sorted(n for n in PHONE_COPIES if not (SITE / "figures" / f"{n}-narrow.png").exists())
+    assert not missing, f"figures without a copy for phones (<name>-narrow.png): {missing}"
+
+
 @pytest.mark.parametrize("page", figure_pages())
 def test_figures_on_a_phone(server, browser, page):
-    """At 390x844 the stacked copy replaces side-by-side panels and is shown at least 90% size."""
+    """At 390x844 a figure's phone copy replaces it, shown at least 90% size, and its smallest
+    text as displayed is at least 8 pt (measured as at 1400, from the copy's SVG)."""
     ctx, tab = open_page(browser, server, page, width=390, height=844)
     figs = tab.evaluate(MEASURE)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -111,12 +124,22 @@ def test_figures_on_a_phone(server, browser, page):
     ctx.close()
     problems = []
     for f in figs:
-        if (SITE / "figures" / f"{f['id']}-narrow.png").exists():
+        narrow = SITE / "figures" / f"{f['id']}-narrow.png"
+        if f["id"] in PHONE_COPIES and not narrow.exists():
+            problems.append(f"{f['id']}: no copy for phones")
+        if narrow.exists():
             if f["wideVisible"] or not f["narrowVisible"]:
-                problems.append(f"{f['id']}: the stacked copy is not the one shown")
+                problems.append(f"{f['id']}: the phone copy is not the one shown")
             elif f["narrowShown"] < 0.9 * f["narrowNatural"] / 2:
-                problems.append(f"{f['id']}: stacked copy shrunk to {f['narrowShown']:.0f} px "
+                problems.append(f"{f['id']}: phone copy shrunk to {f['narrowShown']:.0f} px "
                                 f"of {f['narrowNatural'] / 2:.0f}")
+            else:
+                _, sizes = svg_text_sizes(narrow.with_suffix(".svg"))
+                natural_css = f["narrowNatural"] / png_dpi(narrow) * 96
+                displayed_pt = min(sizes) * f["narrowShown"] / natural_css
+                if displayed_pt < MIN_FONT_PT - 0.05:
+                    problems.append(f"{f['id']}: smallest text {displayed_pt:.2f} pt as displayed on a phone "
+                                    f"(font {min(sizes)} pt, shown {f['narrowShown']:.0f} px of {natural_css:.0f})")
         if max(f["shown"], f["narrowShown"]) > f["column"] + 0.5:
             problems.append(f"{f['id']}: wider than its column")
     assert not problems, f"{page}:\n" + "\n".join(problems)

@@ -230,9 +230,47 @@ def test_no_page_needs_an_emoji_font():
     assert not found, f"pages with emoji (write words or use CSS symbols): {found}"
 
 
+#: Every table and image of a page, with every collapsed block opened: [what, its width
+#: (scrollWidth: the content, not a scroll box around it), its column's content width].
+TOO_WIDE = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const article = document.querySelector('article.bd-article') || document.querySelector('main');
+  const style = getComputedStyle(article);
+  const column = article.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const name = el => el.id || (el.querySelector('caption') || {}).innerText?.slice(0, 40)
+      || (el.closest('[id]') || {}).id || el.getAttribute('src') || el.tagName;
+  const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).display !== 'none';
+  const tables = [...article.querySelectorAll('table')].filter(shown)
+      .map(t => ['table ' + name(t), t.scrollWidth, column]);
+  const images = [...article.querySelectorAll('img')].filter(shown)
+      .map(i => ['img ' + name(i), i.getBoundingClientRect().width, column]);
+  return [...tables, ...images].filter(([, width, col]) => width > col + 0.5);
+}"""
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (390, 844)], ids=["desktop", "phone"])
+def test_tables_and_images_fit_their_column(server, browser, size):
+    """No table or image is wider than its column (a table's scrollWidth, so a table that
+    scrolls inside its own box fails too), with every collapsed block open."""
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    ctx.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
+    tab = ctx.new_page()
+    wide = {}
+    for page in pages():
+        tab.goto(urljoin(server, page), wait_until="load")
+        if "claims_ledger" in page:  # the interactive table is drawn by a script after load
+            tab.wait_for_selector("#ledger-table.dataTable tbody tr", timeout=15_000)
+        found = tab.evaluate(TOO_WIDE)
+        if found:
+            wide[page] = [f"{what}: {width:.0f} px in a {col:.0f} px column" for what, width, col in found]
+    ctx.close()
+    assert not wide, f"tables or images wider than their column at {size[0]}x{size[1]}:\n" + "\n".join(
+        f"{page}: {items}" for page, items in wide.items())
+
+
 def test_no_page_scrolls_sideways_on_a_phone(server, browser):
-    """No page is wider than a phone's screen (wide tables scroll inside their own box instead;
-    long URLs and paths wrap). A page that fits 390 px fits the wider screens too."""
+    """No page is wider than a phone's screen (tables and images fit their column, long URLs
+    and paths wrap). A page that fits 390 px fits the wider screens too."""
     size = (390, 844)
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
     tab = ctx.new_page()

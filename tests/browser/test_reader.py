@@ -164,35 +164,51 @@ def test_no_e_notation_in_visible_text(page):
     assert not found, f"{page}: numbers in e-notation outside code:\n" + "\n".join(found[:10])
 
 
-def _without_hidden_tables(html: str) -> str:
-    """``html`` without tables marked ``hidden`` (and the tables nested in them): the placeholder an
-    interactive table library (itables) fills in the browser."""
-    out, i = [], 0
-    while (m := re.search(r"<table\b[^>]*\bhidden\b[^>]*>", html[i:])) is not None:
-        start = i + m.start()
-        out.append(html[i:start])
+def _numbered_blocks(html: str) -> list[tuple[int, int]]:
+    """The spans of the numbered interactive tables (``<div class="numbered-table">``, whose
+    caption carries the table's number) in ``html``."""
+    spans = []
+    for m in re.finditer(r'<div\b[^>]*\bclass="[^"]*\bnumbered-table\b[^"]*"[^>]*>', html):
         depth, end = 0, len(html)
-        for t in re.finditer(r"<(/?)table\b", html[start:]):
+        for t in re.finditer(r"<(/?)div\b", html[m.start():]):
             depth += -1 if t.group(1) else 1
             if depth == 0:
-                end = html.index(">", start + t.end()) + 1
+                end = m.start() + t.end()
                 break
-        i = end
-    return "".join(out) + html[i:]
+        caption = re.search(r'<p class="caption[^"]*">(.*?)</p>', html[m.start():end], re.S)
+        if caption and "caption-number" in caption.group(1):
+            spans.append((m.start(), end))
+    return spans
+
+
+def unnumbered_tables(html: str) -> list[str]:
+    """The tables of a page's HTML that carry no number: neither a numbered caption of their own
+    nor one of a numbered interactive table around them. Collapsed blocks (the assumptions in
+    use) and scripts are left out: they are not results."""
+    html = re.sub(r"<details\b.*?</details>|<script\b.*?</script>", "", html, flags=re.S)
+    inside = _numbered_blocks(html)
+    found = []
+    for m in re.finditer(r"<table\b[^>]*>(.*?)</table>", html, re.S):
+        head = m.group(1)[:600]
+        if "caption-number" in head or "Table" in head or any(a < m.start() < b for a, b in inside):
+            continue
+        found.append(re.sub(r"<[^>]+>", " ", head)[:120])
+    return found
+
+
+def test_numbered_table_check_can_fail():
+    numbered = ('<div class="numbered-table" id="tbl-x"><p class="caption numbered-table-caption">'
+                '<span class="caption-number">Table 3 </span>Claims</p><div><table id="t"><tr><td>A01</td></tr>'
+                '</table></div></div>')
+    bare = '<div class="numbered-table" id="tbl-y"><p class="caption">Claims</p><table><tr><td>1</td></tr></table></div>'
+    assert unnumbered_tables(numbered) == []
+    assert len(unnumbered_tables(bare)) == 1
+    assert len(unnumbered_tables('<table hidden="hidden"><tr><td>1</td></tr></table>')) == 1
 
 
 @pytest.mark.parametrize("page", chapter_pages())
 def test_result_tables_are_numbered(page):
-    # collapsed blocks (the assumptions in use), scripts and an interactive table's hidden
-    # placeholder are not result tables
-    html = re.sub(r"<details\b.*?</details>|<script\b.*?</script>", "", (SITE / page).read_text(errors="ignore"),
-                  flags=re.S)
-    html = _without_hidden_tables(html)
-    unnumbered = []
-    for m in re.finditer(r"<table\b[^>]*>(.*?)</table>", html, re.S):
-        head = m.group(1)[:600]
-        if "caption-number" not in head and "Table" not in head:
-            unnumbered.append(re.sub(r"<[^>]+>", " ", head)[:120])
+    unnumbered = unnumbered_tables((SITE / page).read_text(errors="ignore"))
     assert not unnumbered, f"{page}: tables without a number and caption:\n" + "\n".join(unnumbered)
 
 
