@@ -224,6 +224,7 @@ def _valid():
         "source": ["hoffmann2022training", ""],
         "anchor": ["", "test"],
         "note": [""],
+        "html": ["<table><tr><td>1</td></tr></table>"],
         # scaling
         "params": big,
         "reference_params": [7e10, 1.3e10],
