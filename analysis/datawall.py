@@ -4,11 +4,13 @@ Three ingredients:
 
 * the **stock of text** of Villalobos et al. (2024) (``data/text_stock.csv``): raw token counts
   of Common Crawl and the web, and two measures of what can be trained on, named the same way in
-  every chapter. The **unique stock** counts each distinct quality-filtered token once. The
-  **effective stock (with repetition)** is what Villalobos et al. publish (about 3e14 tokens, 90%
-  interval 1e14-1e15): the unique stock times their multi-epoch multiplier of 5
-  (``data/text_stock_trends.csv``), so the unique stock is the effective one divided by 5
-  (:func:`unique_stock_tokens`);
+  every chapter. The **unique stock** counts each distinct quality-filtered token once (their
+  quality-adjusted stock, Figure 3: about 1e14 tokens). The **effective stock (with repetition)**
+  is the unique stock times their repetition multiplier, drawn between 2x and 5x (median about
+  3.2x, :func:`repetition_multiplier`; the paper caps Muennighoff et al.'s 3x-15x at 5x): about
+  3e14 tokens, 90% interval 1e14-1e15. The book's one stock assumption, ``text_stock_tokens``,
+  is that effective stock; :func:`unique_stock_tokens` divides it by the median multiplier, and
+  the calendar model of :mod:`analysis.forecast` draws its unique stock around the same number;
 * the **data a run needs**: the compute-optimal token count ``D_opt(C)`` of every published
   scaling law in :data:`analysis.scaling.PARAMETRIC_FITS` and :data:`analysis.scaling.ALLOCATIONS`
   (all of them are power laws in ``C`` under ``C = 6 N D``), optionally overtrained;
@@ -40,6 +42,7 @@ __all__ = [
     "fit_power_law",
     "text_stock",
     "trend",
+    "repetition_multiplier",
     "unique_stock_tokens",
     "usable_tokens",
     "optimal_tokens",
@@ -145,26 +148,47 @@ def trend(quantity: str, field: str = "value") -> float:
 # ----------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def repetition_multiplier() -> float:
+    """Median of Villalobos et al.'s repetition multiplier (effective over unique stock).
+
+    Their code draws it log-normally between the two ends of
+    ``data/forecast_villalobos_inputs.csv`` (``repetition_multiplier``, 2x-5x at 95%), so the
+    median is the geometric midpoint, about 3.16 (their Figure 3: 320T effective over 100T
+    unique). The paper's 5x (``epoch_multiplier_cap`` in ``data/text_stock_trends.csv``) is the
+    upper end, not the median.
+
+    References
+    ----------
+    villalobos2024will, Section 2.3.2 and Figure 3
+    """
+    row = datasets.load("forecast_villalobos_inputs").set_index("quantity").loc["repetition_multiplier"]
+    median = row["median"]
+    if median is None or (isinstance(median, float) and math.isnan(median)):
+        median = math.sqrt(float(row["low"]) * float(row["high"]))
+    return float(median)
+
+
 @_validate.finite_returns
 def unique_stock_tokens(effective_stock_tokens):
-    """Unique tokens behind an effective stock: divide by Villalobos et al.'s multi-epoch multiplier.
+    """Unique tokens behind an effective stock: divide by Villalobos et al.'s median repetition multiplier.
 
     Parameters
     ----------
     effective_stock_tokens : float or array_like
-        Effective stock (tokens, > 0), which counts the multiplier (5x) for multi-epoch training.
+        Effective stock (tokens, > 0), which counts reuse over several epochs.
 
     Returns
     -------
     float or ndarray
-        Unique quality-filtered tokens.
+        Unique quality-filtered tokens (:func:`repetition_multiplier` times fewer).
 
     References
     ----------
-    villalobos2024will, Section 2.3.2
+    villalobos2024will, Section 2.3.2 and Figure 3
     """
     s = _validate.positive("effective_stock_tokens", effective_stock_tokens)
-    return _out(s / trend("epoch_multiplier"))
+    return _out(s / repetition_multiplier())
 
 
 def usable_tokens(unique_tokens, epochs):

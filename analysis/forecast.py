@@ -52,6 +52,7 @@ __all__ = [
     "WALLS",
     "SPEC_KEYS",
     "ASSUMPTION_NAMES",
+    "assumption_spec",
     "FIT_KEYS",
     "fits_from_weights",
     "CEILING_YEAR",
@@ -116,8 +117,13 @@ SPEC_KEYS = {
     "price_performance_growth": "x per year, growth of FLOP per dollar",
 }
 
-#: The assumption (key of ``data/assumptions.toml``) behind each key of :data:`SPEC_KEYS`.
+#: The assumption (key of ``data/assumptions.toml``) behind each key of :data:`SPEC_KEYS`. The
+#: unique stock has no assumption of its own: it is the book's one stock assumption,
+#: ``text_stock_tokens`` (the effective stock), divided by Villalobos et al.'s median repetition
+#: multiplier (:func:`analysis.datawall.unique_stock_tokens`), as the data-wall chapter does;
+#: :func:`assumption_spec` applies that conversion.
 ASSUMPTION_NAMES = {k: (k if k in ("mfu", "usd_per_gpu_hour") else f"fc_{k}") for k in SPEC_KEYS}
+ASSUMPTION_NAMES["unique_tokens"] = "text_stock_tokens"
 
 #: Year at which the power, chips and money ceilings are pinned (Sevilla et al.'s horizon).
 CEILING_YEAR = 2030.0
@@ -1282,11 +1288,27 @@ def _check_assumptions(a):
     return a
 
 
+def assumption_spec(a) -> dict:
+    """The ``(low, value, high)`` triple of every key of :data:`SPEC_KEYS` under the assumptions ``a``.
+
+    Each triple is the assumption's declared low end, the value in force and the high end
+    (:data:`ASSUMPTION_NAMES`); the unique stock's is the effective stock's
+    (``text_stock_tokens``) divided by the median repetition multiplier, the same unique stock as
+    the data-wall chapter's (:func:`analysis.datawall.unique_stock_tokens`).
+    """
+    from analysis import datawall
+
+    a = _check_assumptions(a)
+    spec = {k: (a.spec(n).low, a[n], a.spec(n).high) for k, n in ASSUMPTION_NAMES.items()}
+    spec["unique_tokens"] = tuple(float(datawall.unique_stock_tokens(x)) for x in spec["unique_tokens"])
+    return spec
+
+
 @cache
 def _book_inputs(a):
     from analysis import hardware
 
-    spec = {k: (a.spec(n).low, a[n], a.spec(n).high) for k, n in ASSUMPTION_NAMES.items()}
+    spec = assumption_spec(a)
     refit = refit_chinchilla(n_bootstrap=a["fc_bootstrap_refits"], seed=a["seed"])
     fits = fits_from_weights({k: a[f"fc_weight_{k}"] for k in FIT_KEYS},
                              {k: a.spec(f"fc_weight_{k}").rationale.removeprefix("Assumption: ") for k in FIT_KEYS},

@@ -91,8 +91,44 @@ def test_dataset_trend_reaches_the_effective_stock_in_their_median_year():
     assert round(datawall.dataset_year(3e14)) == datawall.trend("exhaustion_year")
 
 
-def test_unique_stock_is_a_fifth_of_the_effective_one():
-    assert datawall.unique_stock_tokens(3e14) == pytest.approx(6e13)
+def test_unique_stock_is_the_effective_one_over_the_median_repetition_gain():
+    # Villalobos et al.'s code draws the gain log-normally with 95% between 2x and 5x: median sqrt(10)
+    assert datawall.repetition_multiplier() == pytest.approx(math.sqrt(2 * 5))
+    assert datawall.unique_stock_tokens(3e14) == pytest.approx(3e14 / math.sqrt(10))
+    # their Figure 3: 320T repetition-adjusted over 100T quality-adjusted (medians)
+    assert datawall.unique_stock_tokens(3.2e14) == pytest.approx(1e14, rel=0.02)
+    # the paper's 5x is the top of the draw, not its median
+    assert datawall.trend("epoch_multiplier_cap") == 5 and datawall.repetition_multiplier() < 5
+
+
+def test_book_unique_stock_matches_the_papers():
+    # the book's default unique stock against Figure 3's quality-adjusted stock, 100T (95%: 22T-490T)
+    unique = datawall.unique_stock_tokens(A.text_stock_tokens)
+    assert unique == pytest.approx(1e14, rel=0.1)
+    lo, hi = (datawall.unique_stock_tokens(A.spec("text_stock_tokens").low),
+              datawall.unique_stock_tokens(A.spec("text_stock_tokens").high))
+    assert 22e12 < lo < unique < hi < 490e12
+
+
+def test_both_chapters_print_the_same_unique_stock():
+    # the stored pages: the data-wall chapter's unique stock, its calendar model's, and the walls chapter's
+    import json
+    from pathlib import Path
+
+    book = Path(__file__).resolve().parent.parent / "book"
+
+    def glued(name):
+        out = {}
+        for cell in json.loads((book / name).read_text())["cells"]:
+            for o in cell.get("outputs", []):
+                key = o.get("metadata", {}).get("scrapbook", {}).get("name")
+                if key:
+                    text = o["data"]["application/papermill.record/text/plain"]
+                    out[key] = ("".join(text) if isinstance(text, list) else text).strip("'\"")
+        return out
+
+    dw, wl = glued("data_wall.ipynb"), glued("walls.ipynb")
+    assert dw["dw_stock_unique"] == dw["dw_mc_unique"] == wl["wl_unique_model"]
 
 
 def test_essays_50t_16_epochs_by_hand():

@@ -191,6 +191,37 @@ def test_villalobos_stocks_match_the_paper():
     assert eff["tokens_high"] / 1.5 < hi < eff["tokens_high"] * 1.5
 
 
+def test_villalobos_unique_and_repeated_stocks_match_figure_3():
+    # Villalobos et al. (2024), Figure 3 (medians, 95% intervals): quality-adjusted (unique) stock
+    # 100T [22T, 490T]; repetition-adjusted (effective) stock 320T [65T, 1700T]. Typed from the
+    # paper, not read from data/, so a wrong transcription there fails too.
+    r = _villalobos()
+    for col, (lo_pub, mid_pub, hi_pub) in (("quality_stock", (22e12, 100e12, 490e12)),
+                                           ("effective_stock", (65e12, 320e12, 1700e12))):
+        lo, mid, hi = np.percentile(r[col], [2.5, 50, 97.5])
+        assert mid == pytest.approx(mid_pub, rel=0.05), col
+        assert lo == pytest.approx(lo_pub, rel=0.1) and hi == pytest.approx(hi_pub, rel=0.1), col
+    stock = datasets.load("text_stock").set_index("stock")
+    assert stock.loc["Quality-adjusted stock", ["tokens", "tokens_low", "tokens_high"]].tolist() == [1e14, 2.2e13, 4.9e14]
+    assert stock.loc["Repetition-adjusted stock", ["tokens", "tokens_low", "tokens_high"]].tolist() == \
+        [3.2e14, 6.5e13, 1.7e15]
+
+
+def test_forecast_unique_stock_is_the_data_wall_chapters():
+    # one stock assumption: the calendar model's central unique stock is the data-wall chapter's
+    a = assumptions.load()
+    spec = forecast.assumption_spec(a)
+    lo, mid, hi = spec["unique_tokens"]
+    assert mid == datawall.unique_stock_tokens(a.text_stock_tokens)
+    assert (lo, hi) == (datawall.unique_stock_tokens(a.spec("text_stock_tokens").low),
+                        datawall.unique_stock_tokens(a.spec("text_stock_tokens").high))
+    moved = a.replace(text_stock_tokens=5e14)
+    assert forecast.assumption_spec(moved)["unique_tokens"][1] == pytest.approx(5e14 / math.sqrt(2 * 5))
+    assert "fc_unique_tokens" not in assumptions.names()
+    # near Figure 3's unique stock (100T) at the book's default
+    assert mid == pytest.approx(1e14, rel=0.1)
+
+
 def test_villalobos_year_of_full_use():
     # Published: median 2028, 2026-2032 (the code labels the band an 80% interval) for the mixture of
     # a historical and a compute-based projection. Only the historical half can be rerun (the
@@ -253,7 +284,7 @@ def test_faster_compute_growth_never_delays_the_data_wall(g, faster, stock, sg):
 
 def test_every_assumption_at_either_end_gives_finite_years():
     table = assumptions.load()
-    spec = {k: (table.spec(n).low, table[n], table.spec(n).high) for k, n in forecast.ASSUMPTION_NAMES.items()}
+    spec = forecast.assumption_spec(table)
     ctx = forecast.context(peak_flops_per_second=PEAK, horizon_year=table["fc_horizon_year"])
     fits = forecast.fits_from_weights({k: table[f"fc_weight_{k}"] for k in forecast.FIT_KEYS}, {})
     for k in forecast.SPEC_KEYS:
