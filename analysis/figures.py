@@ -289,6 +289,138 @@ def _move_wide_axes_legends_below(fig) -> None:
                   frameon=False)
 
 
+def _wrap(text: str, width: int) -> str:
+    """``text`` broken at spaces into lines of at most ``width`` characters (never inside ``$...$``)."""
+    words, lines, line = [], [], ""
+    for part in text.split(" "):  # re-join the words of a mathtext span split at its spaces
+        if words and words[-1].count("$") % 2:
+            words[-1] += " " + part
+        else:
+            words.append(part)
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join([*lines, line] if line else lines)
+
+
+def _wrap_to(t, avail_px: float, renderer, *, vertical: bool = False) -> None:
+    """Wrap the text artist ``t`` so that it is at most ``avail_px`` long (its height if ``vertical``)."""
+    text = t.get_text()
+    if not text.strip() or "\n" in text:
+        return
+    bb = t.get_window_extent(renderer)
+    length = bb.height if vertical else bb.width
+    if length <= avail_px:
+        return
+    t.set_text(_wrap(text, max(8, int(len(text) * avail_px / length * 0.95))))
+
+
+def _legend_entries(leg):
+    return leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+
+
+def _crowded(leg, ax, renderer) -> bool:
+    """A legend beside or below the axes, or inside them and taking much of their room."""
+    lb, ab = leg.get_window_extent(renderer), ax.get_window_extent(renderer)
+    inside = lb.x0 >= ab.x0 - 2 and lb.x1 <= ab.x1 + 2 and lb.y0 >= ab.y0 - 2 and lb.y1 <= ab.y1 + 2
+    return not inside or lb.width > 0.55 * ab.width or lb.width * lb.height > 0.2 * ab.width * ab.height
+
+
+def _legends_below(fig, renderer) -> None:
+    """Move the crowded axes legends (and any figure legend) into one column under the figure."""
+    handles, labels, size = [], [], None
+    for ax in _plot_axes(fig):
+        leg = ax.get_legend()
+        if leg is None or not leg.get_visible() or not _crowded(leg, ax, renderer):
+            continue
+        h, lab = _legend_entries(leg)
+        size = size or (leg.get_texts()[0].get_fontsize() if lab else None)
+        handles += h
+        labels += lab
+        leg.remove()
+    for leg in list(fig.legends):
+        h, lab = _legend_entries(leg)
+        size = size or (leg.get_texts()[0].get_fontsize() if lab else None)
+        handles += h
+        labels += lab
+        leg.remove()
+    if not labels:
+        return
+    size = max(size or MIN_FONT_PT, MIN_FONT_PT)
+    leg = fig.legend(handles, labels, loc="lower center", ncols=1, fontsize=size, frameon=False)
+    avail = (NARROW_WIDTH_IN - 0.45) * fig.dpi  # the legend's handles take the rest
+    for t in leg.get_texts():
+        _wrap_to(t, avail, renderer)
+    fig.canvas.draw()
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(w, h + leg.get_window_extent(renderer).height / fig.dpi + 0.1)
+
+
+def _collide(boxes, vertical: bool, pad: float) -> bool:
+    boxes = sorted(boxes, key=lambda b: b.y0 if vertical else b.x0)
+    return any((b.y0 < a.y1 + pad) if vertical else (b.x0 < a.x1 + pad) for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+def _thin_ticks(fig) -> bool:
+    """Drop every other major tick label of an axis whose labels collide; False if some still do."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter
+
+    renderer = fig.canvas.get_renderer()
+    pad = 0.04 * fig.dpi
+    ok = True
+    for ax in _plot_axes(fig):
+        for axis, vertical in ((ax.xaxis, False), (ax.yaxis, True)):
+            for _ in range(4):
+                fig.canvas.draw()
+                majors = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text().strip()]
+                minors = [t for t in axis.get_ticklabels(minor=True) if t.get_visible() and t.get_text().strip()]
+                boxes = [t.get_window_extent(renderer) for t in majors]
+                if minors and _collide(boxes + [t.get_window_extent(renderer) for t in minors], vertical, pad):
+                    axis.set_minor_formatter(NullFormatter())
+                    continue
+                if not _collide(boxes, vertical, pad):
+                    break
+                lo, hi = sorted(axis.get_view_interval())
+                locs = [v for v in axis.get_majorticklocs() if lo <= v <= hi]
+                if len(locs) <= 2 or isinstance(axis.get_major_formatter(), FixedFormatter):
+                    ok = False  # categories, or too few ticks to thin: left to the chapter
+                    break
+                axis.set_major_locator(FixedLocator(locs[::2]))
+            else:
+                fig.canvas.draw()
+                ok = ok and not _collide([t.get_window_extent(renderer) for t in axis.get_ticklabels()
+                                          if t.get_visible() and t.get_text().strip()], vertical, pad)
+    return ok
+
+
+def _shape_for_phone(fig, *, stacked: bool) -> None:
+    """Re-draw ``fig`` (one column of panels) for :data:`NARROW_WIDTH_IN`: legends below in one
+    column, long axis labels and titles wrapped, and, for a single panel, a phone's proportions."""
+    w, h = fig.get_size_inches()
+    rows = max((ax.get_subplotspec().get_gridspec().get_geometry()[0] for ax in _plot_axes(fig)), default=1)
+    if not stacked:
+        fig.set_size_inches(NARROW_WIDTH_IN + 0.2, min(max(h, 2.8 * rows), 3.6 * rows))
+        _relayout(fig)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        _legends_below(fig, renderer)
+    _relayout(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in _plot_axes(fig):
+        box = ax.get_window_extent(renderer)
+        _wrap_to(ax.xaxis.label, box.width, renderer)
+        _wrap_to(ax.yaxis.label, box.height, renderer, vertical=True)
+        for title in (ax.title, ax._left_title, ax._right_title):
+            _wrap_to(title, box.width, renderer)
+    if fig._suptitle is not None:
+        _wrap_to(fig._suptitle, (NARROW_WIDTH_IN - 0.2) * fig.dpi, renderer)
+    _relayout(fig)
+
+
 def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
     """Fit ``fig`` to the column, save it as ``<name>.png`` (2x) and ``<name>.svg``, show it, close it.
 
@@ -361,9 +493,17 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         else:
             small = fig if narrow is True else narrow
             if narrow is True:
-                _stack_panels(fig)
+                _shape_for_phone(fig, stacked=_stack_panels(fig))
             _raise_small_text(small)
             fits = _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
+            if fits and narrow is True:
+                clear = _thin_ticks(small)
+                _relayout(small)
+                fits = _saved_width_in(small) <= NARROW_WIDTH_IN + 0.01 or _fit_width(
+                    small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
+                if fits and not clear:
+                    warnings.warn(f"{name}: in the copy for phones some tick labels still overlap; "
+                                  "draw a copy for phones (export(..., narrow=<Figure>))", stacklevel=2)
             if not fits:  # a warning, not an error: the page still works, with the wide figure on phones
                 warnings.warn(f"{name}: no copy for phones, as it does not fit {NARROW_WIDTH_IN:.2f} in with axes "
                               "at least 1.5 in wide; draw it with shorter labels or a smaller legend", stacklevel=2)

@@ -229,3 +229,61 @@ def test_every_built_figure_is_legible_at_1400():
     small = {svg.stem: round(displayed_min_pt(svg), 2) for svg in BUILT}
     small = {k: v for k, v in small.items() if v < figures.MIN_FONT_PT}
     assert not small, f"figures with text below {figures.MIN_FONT_PT} pt as displayed: {small}"
+
+
+PHONE_COLUMN_PX = 342  # the content column at 390x844
+
+
+def long_legend_figure():
+    """One panel drawn for the wide column: a long legend beside the axes, a decade on every tick."""
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    c = np.logspace(18, 30, 50)
+    for i, k in enumerate([0.1, 0.2, 0.3, 0.4, 0.5]):
+        ax.plot(c, c**k, label=f"a scaling law with a long name, exponent {k} (number {i})")
+    ax.set(xscale="log", yscale="log", xlabel="training compute of the run, in floating-point operations",
+           ylabel="compute-optimal tokens per parameter, as fitted")
+    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=20))
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def test_narrow_true_redraws_a_single_panel_for_phones(outdir):
+    fig = long_legend_figure()
+    figures.export(fig, "fig-test-phone", show=False, narrow=True)
+    svg = outdir / "fig-test-phone-narrow.svg"
+    width_pt, sizes = figures.svg_text_sizes(svg)
+    assert width_pt / PT_PER_CSS_PX <= PHONE_COLUMN_PX  # shown 1:1 in the phone's column
+    assert displayed_min_pt(svg, column_px=PHONE_COLUMN_PX) >= 8.0
+    w, h = png_size(outdir / "fig-test-phone-narrow.png")
+    assert w / 2 <= PHONE_COLUMN_PX
+    # the copy is `fig` itself: its legend is under the axes, in one column, and no tick labels collide
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    r = FigureCanvasAgg(fig).get_renderer()  # export closed it
+    fig.draw(r)
+    (ax,) = fig.axes
+    (leg,) = fig.legends
+    assert ax.get_legend() is None and leg._ncols == 1
+    assert leg.get_window_extent(r).y1 < ax.get_window_extent(r).y0
+    assert leg.get_window_extent(r).width / fig.dpi <= figures.NARROW_WIDTH_IN
+    xt = sorted((t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_visible() and t.get_text()),
+                key=lambda b: b.x0)
+    assert len(xt) >= 2 and all(a.x1 < b.x0 for a, b in zip(xt, xt[1:], strict=False))
+    assert ax.get_position().width * fig.get_size_inches()[0] >= 1.5  # a usable plot, not a sliver
+
+
+def test_narrow_true_wraps_long_axis_labels():
+    assert figures._wrap("compute spent / $C_{opt}(U)$ in units", 12) == "compute\nspent /\n$C_{opt}(U)$\nin units"
+    assert figures._wrap("short", 40) == "short"
+
+
+def test_narrow_true_warns_when_the_figure_cannot_fit(outdir):
+    fig, ax = plt.subplots(figsize=(7.0, 3.0))
+    ax.barh([0, 1], [1, 2])
+    ax.set_yticks([0, 1], ["a category label far longer than a phone's column is wide, so it cannot fit",
+                           "another"])
+    with pytest.warns(UserWarning, match="fig-test-nofit: no copy for phones"):
+        figures.export(fig, "fig-test-nofit", show=False, narrow=True)
+    assert (outdir / "fig-test-nofit.png").exists()
+    assert not (outdir / "fig-test-nofit-narrow.png").exists()
