@@ -359,6 +359,16 @@ def _legends_below(fig, renderer) -> None:
     fig.set_size_inches(w, h + leg.get_window_extent(renderer).height / fig.dpi + 0.1)
 
 
+def _names_ticks(axis) -> bool:
+    """True if ``axis`` labels its ticks with names (``set_yticks(y, labels)``), not values."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    if isinstance(axis.get_major_formatter(), FixedFormatter):
+        return True
+    texts = [t.get_text() for t in axis.get_ticklabels()]
+    return isinstance(axis.get_major_locator(), FixedLocator) and any(re.search(r"[A-Za-z]{2,}", t) for t in texts)
+
+
 def _collide(boxes, vertical: bool, pad: float) -> bool:
     boxes = sorted(boxes, key=lambda b: b.y0 if vertical else b.x0)
     return any((b.y0 < a.y1 + pad) if vertical else (b.x0 < a.x1 + pad) for a, b in zip(boxes, boxes[1:], strict=False))
@@ -366,10 +376,10 @@ def _collide(boxes, vertical: bool, pad: float) -> bool:
 
 def _thin_ticks(fig) -> bool:
     """Drop every other major tick label of an axis whose labels collide; False if some still do."""
-    from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter
+    from matplotlib.ticker import FixedLocator, NullFormatter
 
     renderer = fig.canvas.get_renderer()
-    pad = 0.04 * fig.dpi
+    pads = {False: 0.04 * fig.dpi, True: 0.01 * fig.dpi}  # between labels side by side, or one above another
     ok = True
     for ax in _plot_axes(fig):
         for axis, vertical in ((ax.xaxis, False), (ax.yaxis, True)):
@@ -378,31 +388,57 @@ def _thin_ticks(fig) -> bool:
                 majors = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text().strip()]
                 minors = [t for t in axis.get_ticklabels(minor=True) if t.get_visible() and t.get_text().strip()]
                 boxes = [t.get_window_extent(renderer) for t in majors]
-                if minors and _collide(boxes + [t.get_window_extent(renderer) for t in minors], vertical, pad):
+                if minors and _collide(boxes + [t.get_window_extent(renderer) for t in minors], vertical, pads[vertical]):
                     axis.set_minor_formatter(NullFormatter())
                     continue
-                if not _collide(boxes, vertical, pad):
+                if not _collide(boxes, vertical, pads[vertical]):
                     break
                 lo, hi = sorted(axis.get_view_interval())
                 locs = [v for v in axis.get_majorticklocs() if lo <= v <= hi]
-                if len(locs) <= 2 or isinstance(axis.get_major_formatter(), FixedFormatter):
+                if len(locs) <= 2 or _names_ticks(axis):
                     ok = False  # categories, or too few ticks to thin: left to the chapter
                     break
                 axis.set_major_locator(FixedLocator(locs[::2]))
             else:
                 fig.canvas.draw()
                 ok = ok and not _collide([t.get_window_extent(renderer) for t in axis.get_ticklabels()
-                                          if t.get_visible() and t.get_text().strip()], vertical, pad)
+                                          if t.get_visible() and t.get_text().strip()], vertical, pads[vertical])
     return ok
+
+
+def _wrap_category_labels(fig) -> float:
+    """Wrap long category labels of y axes (ticks named with ``set_yticks(y, labels)``) to at most
+    40% of :data:`NARROW_WIDTH_IN`; returns the height (in) the wrapped labels need."""
+    renderer = fig.canvas.get_renderer()
+    need = 0.0
+    for ax in _plot_axes(fig):
+        axis = ax.yaxis
+        labels = [t for t in axis.get_ticklabels() if t.get_text().strip()]
+        if not labels or not _names_ticks(axis):
+            continue
+        avail = 0.4 * NARROW_WIDTH_IN * fig.dpi
+        widest = max(t.get_window_extent(renderer).width for t in labels)
+        size = labels[0].get_fontsize()
+        if widest > avail:
+            chars = max(8, int(max(len(t.get_text()) for t in labels) * avail / widest * 0.95))
+            texts = [_wrap(t.get_text(), chars) for t in axis.get_ticklabels()]
+            axis.set_ticks(axis.get_majorticklocs(), texts, fontsize=size)
+        lines = max(t.get_text().count("\n") + 1 for t in axis.get_ticklabels() if t.get_text().strip())
+        need += len(labels) * (lines * 1.2 + 0.4) * size / 72 + 1.0  # labels, gaps, x axis and margins
+    return need
 
 
 def _shape_for_phone(fig, *, stacked: bool) -> None:
     """Re-draw ``fig`` (one column of panels) for :data:`NARROW_WIDTH_IN`: legends below in one
-    column, long axis labels and titles wrapped, and, for a single panel, a phone's proportions."""
+    column, long axis labels, titles and category names wrapped, and a phone's proportions."""
     w, h = fig.get_size_inches()
     rows = max((ax.get_subplotspec().get_gridspec().get_geometry()[0] for ax in _plot_axes(fig)), default=1)
     if not stacked:
         fig.set_size_inches(NARROW_WIDTH_IN + 0.2, min(max(h, 2.8 * rows), 3.6 * rows))
+        fig.canvas.draw()
+        need = _wrap_category_labels(fig)
+        if need > fig.get_size_inches()[1]:
+            fig.set_size_inches(NARROW_WIDTH_IN + 0.2, min(need, 8.0))
         _relayout(fig)
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()

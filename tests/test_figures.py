@@ -281,9 +281,21 @@ def test_narrow_true_wraps_long_axis_labels():
 def test_narrow_true_warns_when_the_figure_cannot_fit(outdir):
     fig, ax = plt.subplots(figsize=(7.0, 3.0))
     ax.barh([0, 1], [1, 2])
-    ax.set_yticks([0, 1], ["a category label far longer than a phone's column is wide, so it cannot fit",
-                           "another"])
+    ax.set_yticks([0, 1], ["a_category_name_with_no_spaces_is_not_wrapped_and_is_wider_than_a_phone", "another"])
     with pytest.warns(UserWarning, match="fig-test-nofit: no copy for phones"):
         figures.export(fig, "fig-test-nofit", show=False, narrow=True)
     assert (outdir / "fig-test-nofit.png").exists()
     assert not (outdir / "fig-test-nofit-narrow.png").exists()
+
+
+def test_narrow_true_wraps_long_category_names(outdir):
+    fig, ax = plt.subplots(figsize=(7.2, 4.0))
+    names = [f"scenario {i}: two more decades of budgets, a wider window, no cap" for i in range(6)]
+    ax.barh(range(6), np.arange(1, 7), tick_label=names)
+    ax.set_xlabel("width of the band")
+    figures.export(fig, "fig-test-bars", show=False, narrow=True)
+    svg = outdir / "fig-test-bars-narrow.svg"
+    width_pt, _ = figures.svg_text_sizes(svg)
+    assert width_pt / PT_PER_CSS_PX <= PHONE_COLUMN_PX
+    assert displayed_min_pt(svg, column_px=PHONE_COLUMN_PX) >= 8.0
+    assert all("\n" in t.get_text() for t in fig.axes[0].get_yticklabels())
