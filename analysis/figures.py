@@ -428,6 +428,21 @@ def _wrap_category_labels(fig) -> float:
     return need
 
 
+def _snug_legends(fig) -> None:
+    """Lift a figure legend under the panels to just below their labels (the saved image is trimmed
+    to its contents, so the gap that ``tight_layout`` leaves above the legend goes)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in _plot_axes(fig)]
+    if not boxes:
+        return
+    bottom = min(b.y0 for b in boxes if b is not None) - 0.06 * fig.dpi
+    for leg in fig.legends:
+        if leg.get_window_extent(renderer).y1 <= bottom:  # under the panels: move it up to them
+            leg.set_loc("upper center")
+            leg.set_bbox_to_anchor((0.5, bottom / fig.bbox.height), transform=fig.transFigure)
+
+
 def _shape_for_phone(fig, *, stacked: bool) -> None:
     """Re-draw ``fig`` (one column of panels) for :data:`NARROW_WIDTH_IN`: legends below in one
     column, long axis labels, titles and category names wrapped, and a phone's proportions."""
@@ -537,6 +552,8 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
                 _relayout(small)
                 fits = _saved_width_in(small) <= NARROW_WIDTH_IN + 0.01 or _fit_width(
                     small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
+                if fits:
+                    _snug_legends(small)
                 if fits and not clear:
                     warnings.warn(f"{name}: in the copy for phones some tick labels still overlap; "
                                   "draw a copy for phones (export(..., narrow=<Figure>))", stacklevel=2)
