@@ -492,11 +492,15 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         Display the saved PNG (in a notebook) at half its pixel width. Default True.
     narrow : None, True or matplotlib.figure.Figure
         The copy for narrow screens. None (default): the panels stacked, for a figure with two or
-        more panels in one row, else none. True: ``fig`` itself narrowed to
-        :data:`NARROW_WIDTH_IN` (its text keeping its size; one-row panels stacked first), for a
-        figure that stays readable narrower. A Figure: that figure, drawn for phones (fewer or
-        shorter labels, taller), fitted to :data:`NARROW_WIDTH_IN`. A narrow copy is saved as
-        ``<name>-narrow.png`` and ``<name>-narrow.svg``.
+        more panels in one row, else none. True: ``fig`` itself redrawn at
+        :data:`NARROW_WIDTH_IN`, its text keeping its size (at least :data:`MIN_FONT_PT`): one-row
+        panels stacked; for a single column of panels, legends beside the axes or crowding them
+        moved under the figure in one column, long axis labels, titles, legend entries and
+        category names wrapped, and tick labels that collide thinned (every other value; named
+        ticks are never dropped). Labels placed in data coordinates (annotations) are not moved:
+        look at the copy, and where they crowd, pass a Figure instead. A Figure: that figure,
+        drawn for phones (fewer or shorter labels, taller), fitted to :data:`NARROW_WIDTH_IN`.
+        A narrow copy is saved as ``<name>-narrow.png`` and ``<name>-narrow.svg``.
 
     Returns
     -------
@@ -514,7 +518,8 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
     -----
     UserWarning
         If a requested narrow copy cannot be fitted to :data:`NARROW_WIDTH_IN` with axes at
-        least 1.5 in wide (none is saved; phones show the wide figure).
+        least 1.5 in wide (none is saved; phones show the wide figure), or if, with
+        ``narrow=True``, some tick labels of the copy still overlap (the copy is saved).
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(
