@@ -424,7 +424,7 @@ def _wrap_category_labels(fig) -> float:
             texts = [_wrap(t.get_text(), chars) for t in axis.get_ticklabels()]
             axis.set_ticks(axis.get_majorticklocs(), texts, fontsize=size)
         lines = max(t.get_text().count("\n") + 1 for t in axis.get_ticklabels() if t.get_text().strip())
-        need += len(labels) * (lines * 1.2 + 0.4) * size / 72 + 1.0  # labels, gaps, x axis and margins
+        need += len(labels) * (lines * 1.25 + 0.6) * size / 72 + 1.2  # labels, gaps, x axis and margins
     return need
 
 
@@ -554,6 +554,13 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
             fits = _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
             if fits and narrow is True:
                 clear = _thin_ticks(small)
+                for _ in range(3):  # names on a y axis that still touch: give them more height
+                    w, h = small.get_size_inches()
+                    if clear or h * 1.2 > 9.0:
+                        break
+                    small.set_size_inches(w, h * 1.2)
+                    _relayout(small)
+                    clear = _thin_ticks(small)
                 _relayout(small)
                 fits = _saved_width_in(small) <= NARROW_WIDTH_IN + 0.01 or _fit_width(
                     small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
