@@ -117,8 +117,8 @@ EXEMPT = {
     "fig-data-wall-flops-per-dollar", "fig-data-wall-tokens", "fig-data-wall-monte-carlo", "fig-data-wall-tornado",
     "fig-data-wall-power", "fig-walls-fan", "fig-walls-years", "fig-walls-first", "fig-walls-tornado",
     # inference_shift, small_models, smaller_models: being done by figs2
-    "fig-inference-shift-arc", "fig-inference-shift-ceiling", "fig-inference-shift-laptop",
-    "fig-inference-shift-roofline", "fig-small-models-ratios", "fig-small-models-frontier",
+    "fig-inference-shift-arc", "fig-inference-shift-ceiling", "fig-inference-shift-roofline",
+    "fig-small-models-frontier",
     "fig-small-models-epoch-rates", "fig-small-models-moe", "fig-small-models-translation",
     "fig-smaller-models-exponent", "fig-smaller-models-real",
 }
