@@ -244,8 +244,12 @@ def _fit_width(fig, width_in: float, *, force_layout: bool, min_axes_in: float) 
     return _saved_width_in(fig) - width_in <= 0.01
 
 
-def _stack_panels(fig) -> bool:
-    """Re-arrange a one-row grid of two or more panels into one column; False if not such a figure."""
+def _stack_panels(fig, *, crowded: bool = False) -> bool:
+    """Re-arrange a one-row grid of two or more panels into one column; False if not such a figure.
+
+    A panel's legend nearly as wide as the panel goes under its x axis; with ``crowded``, also
+    one that sticks out of the panel or covers much of it.
+    """
     from matplotlib.gridspec import GridSpec
 
     gridded = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
@@ -263,7 +267,7 @@ def _stack_panels(fig) -> bool:
     legend_room = 0.6 if fig.legends else 0.0
     panel_h = min(max(h * 0.8, 2.6), 3.4)
     fig.set_size_inches(NARROW_WIDTH_IN + 0.5, panel_h * ncols + legend_room)
-    _move_wide_axes_legends_below(fig)
+    _move_wide_axes_legends_below(fig, crowded=crowded)
     for leg in list(fig.legends):  # a wide figure's legend: one column under the stacked panels
         handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
         size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
@@ -272,14 +276,21 @@ def _stack_panels(fig) -> bool:
     return True
 
 
-def _move_wide_axes_legends_below(fig) -> None:
-    """Move a panel's legend that is nearly as wide as the (narrow) panel under its x axis."""
+def _move_wide_axes_legends_below(fig, *, crowded: bool = False) -> None:
+    """Move a panel's legend that is nearly as wide as the (narrow) panel under its x axis (with
+    ``crowded``, also one that sticks out of the panel or covers much of it; the figure grows)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    added = 0.0
     for ax in _plot_axes(fig):
         leg = ax.get_legend()
-        if leg is None or leg.get_window_extent(renderer).width < 0.8 * ax.get_window_extent(renderer).width:
+        if leg is None:
             continue
+        wide = leg.get_window_extent(renderer).width >= 0.8 * ax.get_window_extent(renderer).width
+        if not (wide or (crowded and _crowded(leg, ax, renderer))):
+            continue
+        if not wide:
+            added += leg.get_window_extent(renderer).height / fig.dpi + 0.1
         handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
         size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
         below = ax.xaxis.get_tightbbox(renderer)
@@ -287,6 +298,9 @@ def _move_wide_axes_legends_below(fig) -> None:
         leg.remove()
         ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, y), ncols=1, fontsize=size,
                   frameon=False)
+    if added:
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(w, h + added)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -549,7 +563,7 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         else:
             small = fig if narrow is True else narrow
             if narrow is True:
-                _shape_for_phone(fig, stacked=_stack_panels(fig))
+                _shape_for_phone(fig, stacked=_stack_panels(fig, crowded=True))
             _raise_small_text(small)
             fits = _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
             if fits and narrow is True:

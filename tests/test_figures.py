@@ -299,3 +299,23 @@ def test_narrow_true_wraps_long_category_names(outdir):
     assert width_pt / PT_PER_CSS_PX <= PHONE_COLUMN_PX
     assert displayed_min_pt(svg, column_px=PHONE_COLUMN_PX) >= 8.0
     assert all("\n" in t.get_text() for t in fig.axes[0].get_yticklabels())
+
+
+def test_narrow_true_moves_a_crowded_panel_legend_under_its_panel(outdir):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(7.6, 3.6))
+    a.plot([0, 1], [0, 1])
+    for i in range(4):
+        b.plot([0, 1], [i, i + 1], label=f"a legend entry that is long, number {i}")
+    b.legend(loc="upper left")  # on a stacked panel of the phone's width, it covers the curves
+    fig.tight_layout()
+    figures.export(fig, "fig-test-stacked", show=False, narrow=True)
+    svg = outdir / "fig-test-stacked-narrow.svg"
+    assert figures.svg_text_sizes(svg)[0] / PT_PER_CSS_PX <= PHONE_COLUMN_PX
+    assert displayed_min_pt(svg, column_px=PHONE_COLUMN_PX) >= 8.0
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    r = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(r)
+    leg = b.get_legend()
+    assert leg.get_window_extent(r).y1 < b.get_window_extent(r).y0  # under its own panel
+    assert b.get_window_extent(r).y1 < a.get_window_extent(r).y0  # panels stacked
