@@ -244,8 +244,12 @@ def _fit_width(fig, width_in: float, *, force_layout: bool, min_axes_in: float) 
     return _saved_width_in(fig) - width_in <= 0.01
 
 
-def _stack_panels(fig) -> bool:
-    """Re-arrange a one-row grid of two or more panels into one column; False if not such a figure."""
+def _stack_panels(fig, *, crowded: bool = False) -> bool:
+    """Re-arrange a one-row grid of two or more panels into one column; False if not such a figure.
+
+    A panel's legend nearly as wide as the panel goes under its x axis; with ``crowded``, also
+    one that sticks out of the panel or covers much of it.
+    """
     from matplotlib.gridspec import GridSpec
 
     gridded = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
@@ -263,7 +267,7 @@ def _stack_panels(fig) -> bool:
     legend_room = 0.6 if fig.legends else 0.0
     panel_h = min(max(h * 0.8, 2.6), 3.4)
     fig.set_size_inches(NARROW_WIDTH_IN + 0.5, panel_h * ncols + legend_room)
-    _move_wide_axes_legends_below(fig)
+    _move_wide_axes_legends_below(fig, crowded=crowded)
     for leg in list(fig.legends):  # a wide figure's legend: one column under the stacked panels
         handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
         size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
@@ -272,14 +276,21 @@ def _stack_panels(fig) -> bool:
     return True
 
 
-def _move_wide_axes_legends_below(fig) -> None:
-    """Move a panel's legend that is nearly as wide as the (narrow) panel under its x axis."""
+def _move_wide_axes_legends_below(fig, *, crowded: bool = False) -> None:
+    """Move a panel's legend that is nearly as wide as the (narrow) panel under its x axis (with
+    ``crowded``, also one that sticks out of the panel or covers much of it; the figure grows)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    added = 0.0
     for ax in _plot_axes(fig):
         leg = ax.get_legend()
-        if leg is None or leg.get_window_extent(renderer).width < 0.8 * ax.get_window_extent(renderer).width:
+        if leg is None:
             continue
+        wide = leg.get_window_extent(renderer).width >= 0.8 * ax.get_window_extent(renderer).width
+        if not (wide or (crowded and _crowded(leg, ax, renderer))):
+            continue
+        if not wide:
+            added += leg.get_window_extent(renderer).height / fig.dpi + 0.1
         handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
         size = leg.get_texts()[0].get_fontsize() if labels else MIN_FONT_PT
         below = ax.xaxis.get_tightbbox(renderer)
@@ -287,6 +298,192 @@ def _move_wide_axes_legends_below(fig) -> None:
         leg.remove()
         ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, y), ncols=1, fontsize=size,
                   frameon=False)
+    if added:
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(w, h + added)
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` broken at spaces into lines of at most ``width`` characters (never inside ``$...$``)."""
+    words, lines, line = [], [], ""
+    for part in text.split(" "):  # re-join the words of a mathtext span split at its spaces
+        if words and words[-1].count("$") % 2:
+            words[-1] += " " + part
+        else:
+            words.append(part)
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join([*lines, line] if line else lines)
+
+
+def _wrap_to(t, avail_px: float, renderer, *, vertical: bool = False) -> None:
+    """Wrap the text artist ``t`` so that it is at most ``avail_px`` long (its height if ``vertical``)."""
+    text = t.get_text()
+    if not text.strip() or "\n" in text:
+        return
+    bb = t.get_window_extent(renderer)
+    length = bb.height if vertical else bb.width
+    if length <= avail_px:
+        return
+    t.set_text(_wrap(text, max(8, int(len(text) * avail_px / length * 0.95))))
+
+
+def _legend_entries(leg):
+    return leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+
+
+def _crowded(leg, ax, renderer) -> bool:
+    """A legend beside or below the axes, or inside them and taking much of their room."""
+    lb, ab = leg.get_window_extent(renderer), ax.get_window_extent(renderer)
+    inside = lb.x0 >= ab.x0 - 2 and lb.x1 <= ab.x1 + 2 and lb.y0 >= ab.y0 - 2 and lb.y1 <= ab.y1 + 2
+    return not inside or lb.width > 0.55 * ab.width or lb.width * lb.height > 0.2 * ab.width * ab.height
+
+
+def _legends_below(fig, renderer) -> None:
+    """Move the crowded axes legends (and any figure legend) into one column under the figure."""
+    handles, labels, size = [], [], None
+    for ax in _plot_axes(fig):
+        leg = ax.get_legend()
+        if leg is None or not leg.get_visible() or not _crowded(leg, ax, renderer):
+            continue
+        h, lab = _legend_entries(leg)
+        size = size or (leg.get_texts()[0].get_fontsize() if lab else None)
+        handles += h
+        labels += lab
+        leg.remove()
+    for leg in list(fig.legends):
+        h, lab = _legend_entries(leg)
+        size = size or (leg.get_texts()[0].get_fontsize() if lab else None)
+        handles += h
+        labels += lab
+        leg.remove()
+    if not labels:
+        return
+    size = max(size or MIN_FONT_PT, MIN_FONT_PT)
+    leg = fig.legend(handles, labels, loc="lower center", ncols=1, fontsize=size, frameon=False)
+    avail = (NARROW_WIDTH_IN - 0.45) * fig.dpi  # the legend's handles take the rest
+    for t in leg.get_texts():
+        _wrap_to(t, avail, renderer)
+    fig.canvas.draw()
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(w, h + leg.get_window_extent(renderer).height / fig.dpi + 0.1)
+
+
+def _names_ticks(axis) -> bool:
+    """True if ``axis`` labels its ticks with names (``set_yticks(y, labels)``), not values."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    if isinstance(axis.get_major_formatter(), FixedFormatter):
+        return True
+    texts = [t.get_text() for t in axis.get_ticklabels()]
+    return isinstance(axis.get_major_locator(), FixedLocator) and any(re.search(r"[A-Za-z]{2,}", t) for t in texts)
+
+
+def _collide(boxes, vertical: bool, pad: float) -> bool:
+    boxes = sorted(boxes, key=lambda b: b.y0 if vertical else b.x0)
+    return any((b.y0 < a.y1 + pad) if vertical else (b.x0 < a.x1 + pad) for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+def _thin_ticks(fig) -> bool:
+    """Drop every other major tick label of an axis whose labels collide; False if some still do."""
+    from matplotlib.ticker import FixedLocator, NullFormatter
+
+    renderer = fig.canvas.get_renderer()
+    pads = {False: 0.04 * fig.dpi, True: 0.01 * fig.dpi}  # between labels side by side, or one above another
+    ok = True
+    for ax in _plot_axes(fig):
+        for axis, vertical in ((ax.xaxis, False), (ax.yaxis, True)):
+            for _ in range(4):
+                fig.canvas.draw()
+                majors = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text().strip()]
+                minors = [t for t in axis.get_ticklabels(minor=True) if t.get_visible() and t.get_text().strip()]
+                boxes = [t.get_window_extent(renderer) for t in majors]
+                if minors and _collide(boxes + [t.get_window_extent(renderer) for t in minors], vertical, pads[vertical]):
+                    axis.set_minor_formatter(NullFormatter())
+                    continue
+                if not _collide(boxes, vertical, pads[vertical]):
+                    break
+                lo, hi = sorted(axis.get_view_interval())
+                locs = [v for v in axis.get_majorticklocs() if lo <= v <= hi]
+                if len(locs) <= 2 or _names_ticks(axis):
+                    ok = False  # categories, or too few ticks to thin: left to the chapter
+                    break
+                axis.set_major_locator(FixedLocator(locs[::2]))
+            else:
+                fig.canvas.draw()
+                ok = ok and not _collide([t.get_window_extent(renderer) for t in axis.get_ticklabels()
+                                          if t.get_visible() and t.get_text().strip()], vertical, pads[vertical])
+    return ok
+
+
+def _wrap_category_labels(fig) -> float:
+    """Wrap long category labels of y axes (ticks named with ``set_yticks(y, labels)``) to at most
+    40% of :data:`NARROW_WIDTH_IN`; returns the height (in) the wrapped labels need."""
+    renderer = fig.canvas.get_renderer()
+    need = 0.0
+    for ax in _plot_axes(fig):
+        axis = ax.yaxis
+        labels = [t for t in axis.get_ticklabels() if t.get_text().strip()]
+        if not labels or not _names_ticks(axis):
+            continue
+        avail = 0.4 * NARROW_WIDTH_IN * fig.dpi
+        widest = max(t.get_window_extent(renderer).width for t in labels)
+        size = labels[0].get_fontsize()
+        if widest > avail:
+            chars = max(8, int(max(len(t.get_text()) for t in labels) * avail / widest * 0.95))
+            texts = [_wrap(t.get_text(), chars) for t in axis.get_ticklabels()]
+            axis.set_ticks(axis.get_majorticklocs(), texts, fontsize=size)
+        lines = max(t.get_text().count("\n") + 1 for t in axis.get_ticklabels() if t.get_text().strip())
+        need += len(labels) * (lines * 1.25 + 0.6) * size / 72 + 1.2  # labels, gaps, x axis and margins
+    return need
+
+
+def _snug_legends(fig) -> None:
+    """Lift a figure legend under the panels to just below their labels (the saved image is trimmed
+    to its contents, so the gap that ``tight_layout`` leaves above the legend goes)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in _plot_axes(fig)]
+    if not boxes:
+        return
+    bottom = min(b.y0 for b in boxes if b is not None) - 0.06 * fig.dpi
+    for leg in fig.legends:
+        if leg.get_window_extent(renderer).y1 <= bottom:  # under the panels: move it up to them
+            leg.set_loc("upper center")
+            leg.set_bbox_to_anchor((0.5, bottom / fig.bbox.height), transform=fig.transFigure)
+
+
+def _shape_for_phone(fig, *, stacked: bool) -> None:
+    """Re-draw ``fig`` (one column of panels) for :data:`NARROW_WIDTH_IN`: legends below in one
+    column, long axis labels, titles and category names wrapped, and a phone's proportions."""
+    w, h = fig.get_size_inches()
+    rows = max((ax.get_subplotspec().get_gridspec().get_geometry()[0] for ax in _plot_axes(fig)), default=1)
+    if not stacked:
+        fig.set_size_inches(NARROW_WIDTH_IN + 0.2, min(max(h, 2.8 * rows), 3.6 * rows))
+        fig.canvas.draw()
+        need = _wrap_category_labels(fig)
+        if need > fig.get_size_inches()[1]:
+            fig.set_size_inches(NARROW_WIDTH_IN + 0.2, min(need, 8.0))
+        _relayout(fig)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        _legends_below(fig, renderer)
+    _relayout(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in _plot_axes(fig):
+        box = ax.get_window_extent(renderer)
+        _wrap_to(ax.xaxis.label, box.width, renderer)
+        _wrap_to(ax.yaxis.label, box.height, renderer, vertical=True)
+        for title in (ax.title, ax._left_title, ax._right_title):
+            _wrap_to(title, box.width, renderer)
+    if fig._suptitle is not None:
+        _wrap_to(fig._suptitle, (NARROW_WIDTH_IN - 0.2) * fig.dpi, renderer)
+    _relayout(fig)
 
 
 def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
@@ -309,11 +506,15 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         Display the saved PNG (in a notebook) at half its pixel width. Default True.
     narrow : None, True or matplotlib.figure.Figure
         The copy for narrow screens. None (default): the panels stacked, for a figure with two or
-        more panels in one row, else none. True: ``fig`` itself narrowed to
-        :data:`NARROW_WIDTH_IN` (its text keeping its size; one-row panels stacked first), for a
-        figure that stays readable narrower. A Figure: that figure, drawn for phones (fewer or
-        shorter labels, taller), fitted to :data:`NARROW_WIDTH_IN`. A narrow copy is saved as
-        ``<name>-narrow.png`` and ``<name>-narrow.svg``.
+        more panels in one row, else none. True: ``fig`` itself redrawn at
+        :data:`NARROW_WIDTH_IN`, its text keeping its size (at least :data:`MIN_FONT_PT`): one-row
+        panels stacked; for a single column of panels, legends beside the axes or crowding them
+        moved under the figure in one column, long axis labels, titles, legend entries and
+        category names wrapped, and tick labels that collide thinned (every other value; named
+        ticks are never dropped). Labels placed in data coordinates (annotations) are not moved:
+        look at the copy, and where they crowd, pass a Figure instead. A Figure: that figure,
+        drawn for phones (fewer or shorter labels, taller), fitted to :data:`NARROW_WIDTH_IN`.
+        A narrow copy is saved as ``<name>-narrow.png`` and ``<name>-narrow.svg``.
 
     Returns
     -------
@@ -331,7 +532,8 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
     -----
     UserWarning
         If a requested narrow copy cannot be fitted to :data:`NARROW_WIDTH_IN` with axes at
-        least 1.5 in wide (none is saved; phones show the wide figure).
+        least 1.5 in wide (none is saved; phones show the wide figure), or if, with
+        ``narrow=True``, some tick labels of the copy still overlap (the copy is saved).
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(
@@ -361,9 +563,26 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         else:
             small = fig if narrow is True else narrow
             if narrow is True:
-                _stack_panels(fig)
+                _shape_for_phone(fig, stacked=_stack_panels(fig, crowded=True))
             _raise_small_text(small)
             fits = _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
+            if fits and narrow is True:
+                clear = _thin_ticks(small)
+                for _ in range(3):  # names on a y axis that still touch: give them more height
+                    w, h = small.get_size_inches()
+                    if clear or h * 1.2 > 9.0:
+                        break
+                    small.set_size_inches(w, h * 1.2)
+                    _relayout(small)
+                    clear = _thin_ticks(small)
+                _relayout(small)
+                fits = _saved_width_in(small) <= NARROW_WIDTH_IN + 0.01 or _fit_width(
+                    small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
+                if fits:
+                    _snug_legends(small)
+                if fits and not clear:
+                    warnings.warn(f"{name}: in the copy for phones some tick labels still overlap; "
+                                  "draw a copy for phones (export(..., narrow=<Figure>))", stacklevel=2)
             if not fits:  # a warning, not an error: the page still works, with the wide figure on phones
                 warnings.warn(f"{name}: no copy for phones, as it does not fit {NARROW_WIDTH_IN:.2f} in with axes "
                               "at least 1.5 in wide; draw it with shorter labels or a smaller legend", stacklevel=2)

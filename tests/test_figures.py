@@ -229,3 +229,93 @@ def test_every_built_figure_is_legible_at_1400():
     small = {svg.stem: round(displayed_min_pt(svg), 2) for svg in BUILT}
     small = {k: v for k, v in small.items() if v < figures.MIN_FONT_PT}
     assert not small, f"figures with text below {figures.MIN_FONT_PT} pt as displayed: {small}"
+
+
+PHONE_COLUMN_PX = 342  # the content column at 390x844
+
+
+def long_legend_figure():
+    """One panel drawn for the wide column: a long legend beside the axes, a decade on every tick."""
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    c = np.logspace(18, 30, 50)
+    for i, k in enumerate([0.1, 0.2, 0.3, 0.4, 0.5]):
+        ax.plot(c, c**k, label=f"a scaling law with a long name, exponent {k} (number {i})")
+    ax.set(xscale="log", yscale="log", xlabel="training compute of the run, in floating-point operations",
+           ylabel="compute-optimal tokens per parameter, as fitted")
+    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=20))
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def test_narrow_true_redraws_a_single_panel_for_phones(outdir):
+    fig = long_legend_figure()
+    figures.export(fig, "fig-test-phone", show=False, narrow=True)
+    svg = outdir / "fig-test-phone-narrow.svg"
+    width_pt, sizes = figures.svg_text_sizes(svg)
+    assert width_pt / PT_PER_CSS_PX <= PHONE_COLUMN_PX  # shown 1:1 in the phone's column
+    assert displayed_min_pt(svg, column_px=PHONE_COLUMN_PX) >= 8.0
+    w, h = png_size(outdir / "fig-test-phone-narrow.png")
+    assert w / 2 <= PHONE_COLUMN_PX
+    # the copy is `fig` itself: its legend is under the axes, in one column, and no tick labels collide
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    r = FigureCanvasAgg(fig).get_renderer()  # export closed it
+    fig.draw(r)
+    (ax,) = fig.axes
+    (leg,) = fig.legends
+    assert ax.get_legend() is None and leg._ncols == 1
+    assert leg.get_window_extent(r).y1 < ax.get_window_extent(r).y0
+    assert leg.get_window_extent(r).width / fig.dpi <= figures.NARROW_WIDTH_IN
+    xt = sorted((t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_visible() and t.get_text()),
+                key=lambda b: b.x0)
+    assert len(xt) >= 2 and all(a.x1 < b.x0 for a, b in zip(xt, xt[1:], strict=False))
+    assert ax.get_position().width * fig.get_size_inches()[0] >= 1.5  # a usable plot, not a sliver
+
+
+def test_narrow_true_wraps_long_axis_labels():
+    assert figures._wrap("compute spent / $C_{opt}(U)$ in units", 12) == "compute\nspent /\n$C_{opt}(U)$\nin units"
+    assert figures._wrap("short", 40) == "short"
+
+
+def test_narrow_true_warns_when_the_figure_cannot_fit(outdir):
+    fig, ax = plt.subplots(figsize=(7.0, 3.0))
+    ax.barh([0, 1], [1, 2])
+    ax.set_yticks([0, 1], ["a_category_name_with_no_spaces_is_not_wrapped_and_is_wider_than_a_phone", "another"])
+    with pytest.warns(UserWarning, match="fig-test-nofit: no copy for phones"):
+        figures.export(fig, "fig-test-nofit", show=False, narrow=True)
+    assert (outdir / "fig-test-nofit.png").exists()
+    assert not (outdir / "fig-test-nofit-narrow.png").exists()
+
+
+def test_narrow_true_wraps_long_category_names(outdir):
+    fig, ax = plt.subplots(figsize=(7.2, 4.0))
+    names = [f"scenario {i}: two more decades of budgets, a wider window, no cap" for i in range(6)]
+    ax.barh(range(6), np.arange(1, 7), tick_label=names)
+    ax.set_xlabel("width of the band")
+    figures.export(fig, "fig-test-bars", show=False, narrow=True)
+    svg = outdir / "fig-test-bars-narrow.svg"
+    width_pt, _ = figures.svg_text_sizes(svg)
+    assert width_pt / PT_PER_CSS_PX <= PHONE_COLUMN_PX
+    assert displayed_min_pt(svg, column_px=PHONE_COLUMN_PX) >= 8.0
+    assert all("\n" in t.get_text() for t in fig.axes[0].get_yticklabels())
+
+
+def test_narrow_true_moves_a_crowded_panel_legend_under_its_panel(outdir):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(7.6, 3.6))
+    a.plot([0, 1], [0, 1])
+    for i in range(4):
+        b.plot([0, 1], [i, i + 1], label=f"a legend entry that is long, number {i}")
+    b.legend(loc="upper left")  # on a stacked panel of the phone's width, it covers the curves
+    fig.tight_layout()
+    figures.export(fig, "fig-test-stacked", show=False, narrow=True)
+    svg = outdir / "fig-test-stacked-narrow.svg"
+    assert figures.svg_text_sizes(svg)[0] / PT_PER_CSS_PX <= PHONE_COLUMN_PX
+    assert displayed_min_pt(svg, column_px=PHONE_COLUMN_PX) >= 8.0
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    r = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(r)
+    leg = b.get_legend()
+    assert leg.get_window_extent(r).y1 < b.get_window_extent(r).y0  # under its own panel
+    assert b.get_window_extent(r).y1 < a.get_window_extent(r).y0  # panels stacked

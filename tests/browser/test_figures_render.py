@@ -4,8 +4,9 @@ For every figure of every page at 1400x900, the smallest text as displayed is th
 size in the figure's exported SVG (points; one SVG unit is 1 pt) times the image's displayed
 width over its natural width at 96 CSS px per inch; it must be at least 8 pt. The image must be
 2x (HiDPI), no wider than its column, with alt text from its caption. At 390x844 figures with a
-phone copy (panels stacked, or drawn narrower) show it, with no text below 8 pt as displayed; the
-figures in :data:`PHONE_COPIES` must have one. In dark mode the plate is inverted, not dimmed.
+phone copy (panels stacked, or drawn narrower) show it, and every figure, phone copy or not, shows no
+text below 8 pt as displayed, except those in :data:`EXEMPT` (a list to empty); the figures in
+:data:`PHONE_COPIES` must have a copy. In dark mode the plate is inverted, not dimmed.
 Screenshots go to ``_build/shots/figures-*.png``.
 """
 
@@ -108,6 +109,27 @@ PHONE_COPIES = {"fig-inference-shift-optimum", "fig-inference-shift-verifiers", 
                 "fig-inference-shift-lifetime"}
 
 
+#: Figures still allowed to show text below 8 pt on a phone, until they get a copy for phones
+#: (``export(..., narrow=True)`` or a figure drawn for phones). Remove a name when its copy exists;
+#: the aim is an empty set.
+EXEMPT = {
+    # data wall and walls: done later by the lead
+    "fig-data-wall-flops-per-dollar", "fig-data-wall-tokens", "fig-data-wall-monte-carlo", "fig-data-wall-tornado",
+    "fig-data-wall-power", "fig-walls-fan", "fig-walls-years", "fig-walls-first", "fig-walls-tornado",
+    # inference_shift, small_models, smaller_models: being done by figs2
+    "fig-inference-shift-arc", "fig-inference-shift-ceiling", "fig-inference-shift-roofline",
+    "fig-small-models-frontier",
+    "fig-small-models-epoch-rates", "fig-small-models-moe", "fig-small-models-translation",
+    "fig-smaller-models-exponent", "fig-smaller-models-real",
+}
+
+
+def test_exemptions_are_still_needed():
+    """A figure that has its copy for phones leaves :data:`EXEMPT` (so the list only shrinks)."""
+    done = sorted(n for n in EXEMPT if (SITE / "figures" / f"{n}-narrow.png").exists())
+    assert not done, f"these figures have a copy for phones now: remove them from EXEMPT: {done}"
+
+
 def test_the_phone_copies_exist():
     missing = sorted(n for n in PHONE_COPIES if not (SITE / "figures" / f"{n}-narrow.png").exists())
     assert not missing, f"figures without a copy for phones (<name>-narrow.png): {missing}"
@@ -115,8 +137,9 @@ def test_the_phone_copies_exist():
 
 @pytest.mark.parametrize("page", figure_pages())
 def test_figures_on_a_phone(server, browser, page):
-    """At 390x844 a figure's phone copy replaces it, shown at least 90% size, and its smallest
-    text as displayed is at least 8 pt (measured as at 1400, from the copy's SVG)."""
+    """At 390x844 a figure's phone copy replaces it, shown at least 90% size, and the smallest text
+    of every figure as displayed (the copy's, or the wide figure's shrunk to the phone's column) is
+    at least 8 pt, measured as at 1400 from the SVG; figures in :data:`EXEMPT` may still be smaller."""
     ctx, tab = open_page(browser, server, page, width=390, height=844)
     figs = tab.evaluate(MEASURE)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -140,6 +163,13 @@ def test_figures_on_a_phone(server, browser, page):
                 if displayed_pt < MIN_FONT_PT - 0.05:
                     problems.append(f"{f['id']}: smallest text {displayed_pt:.2f} pt as displayed on a phone "
                                     f"(font {min(sizes)} pt, shown {f['narrowShown']:.0f} px of {natural_css:.0f})")
+        elif f["id"] not in EXEMPT:
+            _, sizes = svg_text_sizes(SITE / "figures" / f"{f['id']}.svg")
+            natural_css = f["natural"] / png_dpi(SITE / "figures" / f"{f['id']}.png") * 96
+            displayed_pt = min(sizes) * f["shown"] / natural_css
+            if displayed_pt < MIN_FONT_PT - 0.05:
+                problems.append(f"{f['id']}: smallest text {displayed_pt:.2f} pt as displayed on a phone, "
+                                "with no copy for phones (export(..., narrow=True) or a figure drawn for phones)")
         if max(f["shown"], f["narrowShown"]) > f["column"] + 0.5:
             problems.append(f"{f['id']}: wider than its column")
     assert not problems, f"{page}:\n" + "\n".join(problems)
