@@ -112,16 +112,7 @@ PHONE_COPIES = {"fig-inference-shift-optimum", "fig-inference-shift-verifiers", 
 #: Figures still allowed to show text below 8 pt on a phone, until they get a copy for phones
 #: (``export(..., narrow=True)`` or a figure drawn for phones). Remove a name when its copy exists;
 #: the aim is an empty set.
-EXEMPT = {
-    # data wall and walls: done later by the lead
-    "fig-data-wall-flops-per-dollar", "fig-data-wall-tokens", "fig-data-wall-monte-carlo", "fig-data-wall-tornado",
-    "fig-data-wall-power", "fig-walls-fan", "fig-walls-years", "fig-walls-first", "fig-walls-tornado",
-    # inference_shift, small_models, smaller_models: being done by figs2
-    "fig-inference-shift-arc", "fig-inference-shift-ceiling", "fig-inference-shift-roofline",
-    "fig-small-models-frontier",
-    "fig-small-models-epoch-rates", "fig-small-models-moe", "fig-small-models-translation",
-    "fig-smaller-models-exponent", "fig-smaller-models-real",
-}
+EXEMPT: set[str] = set()  # every figure of the book has a phone copy or fits a phone as it is
 
 
 def test_exemptions_are_still_needed():
