@@ -72,3 +72,22 @@ def test_only_the_chapters_that_read_a_change_re_execute(book):
     yml = root / "data" / "gpus.yml"         # one data file's sidecar
     yml.write_text(yml.read_text() + "\n")
     assert stamp.stale_chapters(build, root) == ["book/b.ipynb"]
+
+
+def test_an_extension_change_rewrites_every_page_and_executes_nothing(tmp_path):
+    """A change to tools/sphinx_*.py drops Sphinx's saved state, not the execution cache."""
+    root, build = tmp_path / "book", tmp_path / "book" / "_build"
+    (root / "tools").mkdir(parents=True)
+    ext = root / "tools" / "sphinx_example.py"
+    ext.write_text("def setup(app):\n    return {}\n")
+    for name in (".jupyter_cache", ".doctrees", "html", "site-extra/figures"):
+        (build / name).mkdir(parents=True)
+    stamp.check(build, root)  # the first stamp (which clears everything: nothing is known yet)
+    for name in (".jupyter_cache", ".doctrees", "html"):
+        (build / name).mkdir(exist_ok=True)
+    assert not stamp.check(build, root)  # nothing changed: nothing dropped
+    assert (build / ".doctrees").exists()
+    ext.write_text("def setup(app):\n    return {'parallel_read_safe': True}\n")
+    assert stamp.check(build, root)
+    assert not (build / ".doctrees").exists() and not (build / "html").exists()
+    assert (build / ".jupyter_cache").exists()

@@ -9,7 +9,8 @@ build copies to ``<site>/figures/``. For every figure whose label is ``fig-...``
   version (``CITATION.cff``) and the figure's address (``CITATION.cff`` ``url`` or Sphinx's
   ``html_baseurl``, followed by ``<page>.html#<name>``; the page-relative address if neither is set);
 * adds the stacked ``<name>-narrow.png`` (if ``export`` wrote one) that ``_static/figures.css``
-  shows instead of the wide image on narrow screens.
+  shows instead of the wide image on narrow screens (``loading="lazy"``: a wide screen, where
+  it is hidden, never downloads it);
 
 A labelled figure with no exported file is a warning (and so, under ``-W``, a failed build),
 because a reader could not download it.
@@ -109,7 +110,7 @@ def add_figure_extras(app, doctree, docname):
             width = _png_width(narrow) // 2
             raw = nodes.raw("", (
                 f'<img src="{prefix}figures/{name}-narrow.png" class="figure-image figure-narrow" '
-                f'alt="{html.escape(alt)}" width="{width}" />'), format="html")
+                f'alt="{html.escape(alt)}" width="{width}" loading="lazy" />'), format="html")
             img.parent.insert(img.parent.index(img) + 1, raw)
             fig["classes"].append("figure-has-narrow")
 

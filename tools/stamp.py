@@ -8,7 +8,10 @@ execution, the ``analysis`` modules it imported (directly or through another mod
 - a chapter whose recorded files changed (or that has no record) loses its cache entry and its
   notebook is touched, so Sphinx re-reads it and the next build or test executes it again;
 - a change to the toolchain (``requirements.txt``, ``pyproject.toml``, ``_config.yml``) clears
-  the whole cache and Sphinx's saved state, as do missing exported figures.
+  the whole cache and Sphinx's saved state, as do missing exported figures;
+- a change to the book's own Sphinx extensions (``tools/sphinx_*.py``), which shape every page
+  but not a chapter's numbers, drops Sphinx's saved state only: every page is written again and
+  no chapter re-executes.
 
     python -m tools.stamp check   # invalidate what is stale, then write the new stamp
     python -m tools.stamp hash    # print the current hashes
@@ -30,6 +33,11 @@ STAMP = BUILD / ".inputs-stamp"
 GLOBAL = ["requirements.txt", "pyproject.toml", "_config.yml"]
 #: What chapters read: a change here re-executes the chapters that read the changed file.
 INPUTS = ["analysis", "data"]
+#: The book's Sphinx extensions: a change here rewrites every page (Sphinx does not notice it).
+SITE = "tools"
+SITE_GLOB = "sphinx_*.py"
+#: Sphinx's saved state and output, dropped when an extension changes.
+SPHINX_STATE = [".doctrees", "html"]
 #: What goes stale with the toolchain: the execution cache, Sphinx's environment and outputs.
 STALE = [BUILD / ".jupyter_cache", BUILD / ".jupyter_cache.deps.json", BUILD / ".doctrees",
          BUILD / "html", BUILD / "jupyter_execute", BUILD / "site-extra"]
@@ -104,11 +112,13 @@ def check(build: Path = BUILD, root: Path = ROOT) -> bool:
     """Invalidate what is stale; return True if anything was cleared or invalidated."""
     stamp = build / ".inputs-stamp"
     previous = json.loads(stamp.read_text()) if stamp.exists() and stamp.read_text().startswith("{") else {}
-    current = {"toolchain": _hash(root, _files(root, GLOBAL)), "inputs": _hash(root, _files(root, INPUTS))}
+    current = {"toolchain": _hash(root, _files(root, GLOBAL)), "inputs": _hash(root, _files(root, INPUTS)),
+               "site": _hash(root, sorted((root / SITE).glob(SITE_GLOB)))}
     cache = build / ".jupyter_cache"
     figures_lost = cache.exists() and not (build / "site-extra" / "figures").exists()
     cleared = False
-    if previous.get("toolchain") != current["toolchain"] or figures_lost:
+    toolchain_changed = previous.get("toolchain") != current["toolchain"] or figures_lost
+    if toolchain_changed:
         reason = ("no stamp yet" if not previous else
                   "exported figures missing" if figures_lost else
                   "requirements, pyproject or _config.yml changed")
@@ -126,6 +136,12 @@ def check(build: Path = BUILD, root: Path = ROOT) -> bool:
             print(f"stamp: analysis/ or data/ changed; re-executing only {', '.join(stale)}")
         else:
             print("stamp: analysis/ or data/ changed, but no chapter reads the changed files")
+    if previous and not toolchain_changed and previous.get("site") != current["site"]:
+        for name in SPHINX_STATE:
+            shutil.rmtree(build / name, ignore_errors=True)
+        cleared = True
+        print("stamp: the book's Sphinx extensions changed: every page is written again "
+              "(no chapter re-executes)")
     build.mkdir(parents=True, exist_ok=True)
     (build / "site-extra" / "figures").mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps(current) + "\n")
