@@ -10,6 +10,7 @@ run on one worker (``--dist loadgroup``), beside the other tests.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,11 +23,12 @@ from tools import execute
 CHAPTERS = execute.chapters()
 SECOND_KERNEL = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 KERNELS = ("this-machine", "prescott-1-thread")
-_RUNS: dict[str, tuple[Path, dict]] = {}
+_RUNS: dict[str, tuple[Path, dict, dict]] = {}
 
 
-def runs(kernel: str) -> tuple[Path, dict]:
-    """(cache, {chapter: traceback or None}) for one kernel, executed once per test process."""
+def runs(kernel: str) -> tuple[Path, dict, dict]:
+    """(cache, {chapter: traceback or None}, {chapter: [(BLAS kernel, threads)]}) for one kernel,
+    executed once per test process."""
     if kernel not in _RUNS:
         if kernel == "this-machine":
             cache, env = execute.CACHE, None
@@ -39,14 +41,15 @@ def runs(kernel: str) -> tuple[Path, dict]:
     return _RUNS[kernel]
 
 
-def _blas_of(env: dict) -> str:
-    """The BLAS kernel a fresh Python reports with ``env`` added (threadpoolctl's name for it)."""
+@functools.cache
+def _blas_of(env_items: tuple = ()) -> str:
+    """The BLAS kernel a fresh Python reports with ``env_items`` added (threadpoolctl's name for it)."""
     import json
     import os
     import subprocess
     import sys
 
-    clean = {k: v for k, v in os.environ.items() if k not in SECOND_KERNEL} | env
+    clean = {k: v for k, v in os.environ.items() if k not in SECOND_KERNEL} | dict(env_items)
     out = subprocess.run([sys.executable, "-c", "import json, numpy, threadpoolctl; print(json.dumps(["
                           "i.get('architecture') for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas']))"],
                          env=clean, capture_output=True, text=True, check=True).stdout
@@ -55,7 +58,7 @@ def _blas_of(env: dict) -> str:
 
 @pytest.mark.xdist_group("prescott-1-thread")
 def test_the_second_kernel_differs_from_this_machines():
-    assert _blas_of(SECOND_KERNEL) != _blas_of({}), "OPENBLAS_CORETYPE=Prescott is this machine's kernel already"
+    assert _blas_of(tuple(SECOND_KERNEL.items())) != _blas_of(), "OPENBLAS_CORETYPE=Prescott is this machine's kernel already"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -73,7 +76,7 @@ def test_chapter_runs_and_matches_stored_outputs(kernel, path):
     tb = results[path.resolve()]
     assert tb is None, f"{path.name} failed to execute under {kernel}:\n{tb}"
     if kernel != "this-machine" and path.resolve() in blas:
-        assert blas[path.resolve()] == [(_blas_of(SECOND_KERNEL), 1)], \
+        assert blas[path.resolve()] == [(_blas_of(tuple(SECOND_KERNEL.items())), 1)], \
             f"{path.name} did not run under the second BLAS kernel, one thread: {blas[path.resolve()]}"
     new = execute.executed(path, cache)
     problems = execute.compare(nbformat.read(path, as_version=4), new)

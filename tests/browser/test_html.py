@@ -82,6 +82,9 @@ def test_page(server, browser, page):
     assert not external, f"{page}: requests that leave 127.0.0.1: {external}"
     assert not errors, f"{page}: console or page errors: {errors}"
 
+    # phone copies load lazily (never on a wide screen); load them all here, to check each exists
+    tab.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+    tab.wait_for_function("() => [...document.images].every(i => i.complete)")
     broken = tab.eval_on_selector_all(
         "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)")
     assert not broken, f"{page}: images that did not load: {broken}"
