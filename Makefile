@@ -86,7 +86,7 @@ test: venv chromium
 # Parts of make test, for an author: the chapters under the second BLAS kernel and one thread
 # (into a throwaway cache); every chapter at the ends of its ranges (tools/extremes.py's scenarios).
 test-blas: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_chapters.py -k prescott
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_chapters.py -k "prescott or second_kernel"
 
 test-extremes: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/test_extremes.py -k under_scenario
