@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from test_html import CHROMIUM, LAUNCH_ARGS, LOCAL, SITE, pages
+from test_html import CHROMIUM, LAUNCH_ARGS, LOCAL, SITE, load_images, pages
 
 SIZES = [(1400, 900), (390, 844)]
 THEMES = ["light", "dark"]
@@ -72,11 +72,7 @@ def shoot(out: Path, site: Path = SITE) -> int:
                     tab.goto(base + page, wait_until="load")
                     tab.evaluate("() => window.MathJax?.startup?.promise")
                     tab.evaluate("() => document.fonts.ready.then(() => true)")
-                    # lazily loaded phone copies: load the shown ones now, so the full page has them
-                    tab.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach("
-                                 "i => { if (i.getClientRects().length) i.loading = 'eager'; })")
-                    tab.wait_for_function("() => [...document.images].filter(i => i.getClientRects().length)"
-                                          ".every(i => i.complete)")
+                    load_images(tab)  # the phone copies shown, so the full page has them
                     shown = tab.evaluate("() => document.documentElement.dataset.theme")
                     if shown != theme:
                         problems.append(f"{page} at {width}x{height}: theme {shown!r}, not {theme!r}")

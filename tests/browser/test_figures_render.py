@@ -66,11 +66,7 @@ def open_page(browser, server, page, *, width, height, dark=False):
     ctx.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
     tab = ctx.new_page()
     tab.goto(server + page, wait_until="load")
-    # phone copies load lazily: hidden ones (wide screens) never load; shown ones are asked for now
-    tab.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach("
-                 "i => { if (i.getClientRects().length) i.loading = 'eager'; })")
-    tab.wait_for_function("() => [...document.images].filter(i => i.getClientRects().length)"
-                          ".every(i => i.complete)")
+    test_html.load_images(tab)
     return ctx, tab
 
 

@@ -43,6 +43,16 @@ def pages() -> list[str]:
     return out
 
 
+def load_images(tab, hidden: bool = False) -> None:
+    """Wait until the page's images have loaded. Phone copies load lazily (a wide screen never
+    fetches them): the shown ones, or with ``hidden`` all of them, are asked for first."""
+    shown = "" if hidden else "if (i.getClientRects().length) "
+    tab.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach("
+                 f"i => {{ {shown}i.loading = 'eager'; }})")
+    tab.wait_for_function("() => [...document.images].filter(i => " + ("true" if hidden else "i.getClientRects().length")
+                          + ").every(i => i.complete)")
+
+
 @pytest.fixture(scope="module")
 def server():
     if not (SITE / "index.html").exists():
@@ -82,9 +92,7 @@ def test_page(server, browser, page):
     assert not external, f"{page}: requests that leave 127.0.0.1: {external}"
     assert not errors, f"{page}: console or page errors: {errors}"
 
-    # phone copies load lazily (never on a wide screen); load them all here, to check each exists
-    tab.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
-    tab.wait_for_function("() => [...document.images].every(i => i.complete)")
+    load_images(tab, hidden=True)  # every image, phone copies too, to check each exists
     broken = tab.eval_on_selector_all(
         "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)")
     assert not broken, f"{page}: images that did not load: {broken}"
