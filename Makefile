@@ -67,26 +67,26 @@ chromium:
 lint: venv
 	@$(BIN)/ruff check analysis tests tools benchmarks book
 
-# One pytest run spreads over the cores (pytest-xdist): the unit tests; every chapter compared with
-# its stored outputs under this machine's BLAS kernel (into the book's execution cache, so the
-# build that follows executes nothing) and under a second kernel with one thread; every chapter at
-# the ends of its assumptions' ranges. Every step runs and reports even when an earlier one failed.
-XDIST := -n auto --dist loadgroup
+# make test builds the book first (stale chapters execute on every core into the book's cache,
+# then the strict build), then one pytest run spreads every test over the cores (pytest-xdist,
+# work stealing): the unit tests; every chapter compared with its stored outputs under this
+# machine's BLAS kernel (read from the cache the build filled) and under a second kernel with one
+# thread; every chapter at the ends of its assumptions' ranges; the headless browser on the built
+# pages. Every step runs and reports even when an earlier one failed.
+XDIST := -n auto --dist worksteal
 test: venv chromium
 	@status=0; \
 	$(BIN)/ruff check analysis tests tools benchmarks book || status=1; \
 	$(BIN)/python -m tools.outputs --check book/*.ipynb || status=1; \
-	$(BIN)/python -m tools.stamp check; \
-	$(BIN)/python -m pytest $(XDIST) --ignore=tests/browser tests || status=1; \
 	$(MAKE) --no-print-directory book-build || status=1; \
-	$(BIN)/python -m pytest -n auto --dist loadfile -p no:cacheprovider tests/browser || status=1; \
+	$(BIN)/python -m pytest $(XDIST) tests || status=1; \
 	if [ $$status -ne 0 ]; then echo "test: FAILED (every step above ran; see its report)"; fi; \
 	exit $$status
 
 # Parts of make test, for an author: the chapters under the second BLAS kernel and one thread
 # (into a throwaway cache); every chapter at the ends of its ranges (tools/extremes.py's scenarios).
 test-blas: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_chapters.py -k "prescott or second_kernel"
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/test_chapters.py -k "prescott or second_kernel"
 
 test-extremes: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/test_extremes.py -k under_scenario

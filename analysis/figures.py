@@ -57,6 +57,13 @@ FIGURE_DIR = _ROOT / "_build" / "site-extra" / "figures"
 _NAME = re.compile(r"^fig-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+def draft() -> bool:
+    """True in a throwaway run (``$REPORT_FIGURE_DRAFT`` set, by the tests that execute chapters
+    only to check their numbers): :func:`export` then saves the column PNG only, no SVG and no
+    copy for phones. The book's own execution refuses it (``tools/execute.py``)."""
+    return bool(os.environ.get("REPORT_FIGURE_DRAFT"))
+
+
 def figure_dir() -> Path:
     """The export folder: ``$REPORT_FIGURE_DIR`` if set (reruns), else :data:`FIGURE_DIR`."""
     env = os.environ.get("REPORT_FIGURE_DIR")
@@ -515,6 +522,7 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         look at the copy, and where they crowd, pass a Figure instead. A Figure: that figure,
         drawn for phones (fewer or shorter labels, taller), fitted to :data:`NARROW_WIDTH_IN`.
         A narrow copy is saved as ``<name>-narrow.png`` and ``<name>-narrow.svg``.
+        In a throwaway run (:func:`draft`), only ``<name>.png`` is saved.
 
     Returns
     -------
@@ -556,36 +564,39 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         changed = _raise_small_text(fig)
         _fit_width(fig, MAX_WIDTH_IN, force_layout=changed, min_axes_in=1.8)
         fig.savefig(paths["png"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
-        fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
-        if narrow is None:
-            small = fig if _stack_panels(fig) else None
-            fits = small is not None and _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=2.0)
+        if draft():  # a throwaway run (tests): the column PNG only, drawn once
+            small, fits = None, False
         else:
-            small = fig if narrow is True else narrow
-            if narrow is True:
-                _shape_for_phone(fig, stacked=_stack_panels(fig, crowded=True))
-            _raise_small_text(small)
-            fits = _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
-            if fits and narrow is True:
-                clear = _thin_ticks(small)
-                for _ in range(3):  # names on a y axis that still touch: give them more height
-                    w, h = small.get_size_inches()
-                    if clear or h * 1.2 > 9.0:
-                        break
-                    small.set_size_inches(w, h * 1.2)
-                    _relayout(small)
+            fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
+            if narrow is None:
+                small = fig if _stack_panels(fig) else None
+                fits = small is not None and _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=2.0)
+            else:
+                small = fig if narrow is True else narrow
+                if narrow is True:
+                    _shape_for_phone(fig, stacked=_stack_panels(fig, crowded=True))
+                _raise_small_text(small)
+                fits = _fit_width(small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
+                if fits and narrow is True:
                     clear = _thin_ticks(small)
-                _relayout(small)
-                fits = _saved_width_in(small) <= NARROW_WIDTH_IN + 0.01 or _fit_width(
-                    small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
-                if fits:
-                    _snug_legends(small)
-                if fits and not clear:
-                    warnings.warn(f"{name}: in the copy for phones some tick labels still overlap; "
-                                  "draw a copy for phones (export(..., narrow=<Figure>))", stacklevel=2)
-            if not fits:  # a warning, not an error: the page still works, with the wide figure on phones
-                warnings.warn(f"{name}: no copy for phones, as it does not fit {NARROW_WIDTH_IN:.2f} in with axes "
-                              "at least 1.5 in wide; draw it with shorter labels or a smaller legend", stacklevel=2)
+                    for _ in range(3):  # names on a y axis that still touch: give them more height
+                        w, h = small.get_size_inches()
+                        if clear or h * 1.2 > 9.0:
+                            break
+                        small.set_size_inches(w, h * 1.2)
+                        _relayout(small)
+                        clear = _thin_ticks(small)
+                    _relayout(small)
+                    fits = _saved_width_in(small) <= NARROW_WIDTH_IN + 0.01 or _fit_width(
+                        small, NARROW_WIDTH_IN, force_layout=True, min_axes_in=1.5)
+                    if fits:
+                        _snug_legends(small)
+                    if fits and not clear:
+                        warnings.warn(f"{name}: in the copy for phones some tick labels still overlap; "
+                                      "draw a copy for phones (export(..., narrow=<Figure>))", stacklevel=2)
+                if not fits:  # a warning, not an error: the page still works, with the wide figure on phones
+                    warnings.warn(f"{name}: no copy for phones, as it does not fit {NARROW_WIDTH_IN:.2f} in with axes "
+                                  "at least 1.5 in wide; draw it with shorter labels or a smaller legend", stacklevel=2)
         if fits:
             small.savefig(paths["narrow"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
             small.savefig(paths["narrow_svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)

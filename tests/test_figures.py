@@ -106,6 +106,23 @@ def test_wide_figure_gets_stacked_narrow_copy(outdir):
     assert h > w and h > 1.5 * wide_h  # stacked: taller than wide, panels one under the other
 
 
+def test_a_draft_saves_the_column_png_only(outdir, monkeypatch):
+    monkeypatch.setenv("REPORT_FIGURE_DRAFT", "1")
+    figures.export(wide_two_panel(), "fig-test-wide", show=False)
+    assert sorted(p.name for p in outdir.iterdir()) == ["fig-test-wide.png"]
+    monkeypatch.delenv("REPORT_FIGURE_DRAFT")
+    figures.export(wide_two_panel(), "fig-test-wide", show=False)
+    assert {p.suffix for p in outdir.iterdir()} == {".png", ".svg"} and len(list(outdir.iterdir())) == 4
+
+
+def test_the_books_cache_refuses_draft_figures(monkeypatch):
+    from tools import execute
+
+    monkeypatch.setenv("REPORT_FIGURE_DRAFT", "1")
+    with pytest.raises(ValueError, match="REPORT_FIGURE_DRAFT"):
+        execute.run([], execute.CACHE)
+
+
 def test_wide_figure_legend_is_reflowed_not_squeezing_the_panels(outdir):
     fig, axes = plt.subplots(1, 2, figsize=(9.6, 4.0))
     for i in range(6):

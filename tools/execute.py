@@ -19,6 +19,7 @@ be non-finite.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import math
@@ -122,6 +123,21 @@ def _record(found: dict, root: Path = ROOT) -> dict[str, str]:
     return {f: hashlib.sha256((root / f).read_bytes()).hexdigest() for f in sorted(files)}
 
 
+@contextlib.contextmanager
+def _locked(cache_path: Path):
+    """Hold an exclusive lock on a cache while reading or writing it: test processes running in
+    parallel (pytest-xdist) may execute chapters into the same cache."""
+    import fcntl
+
+    cache_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(cache_path) + ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT,
         root: Path = ROOT, env: dict | None = None) -> dict[Path, str | None]:
     """Execute the chapters not yet cached, in parallel; return each one's traceback (None: it ran).
@@ -138,22 +154,28 @@ def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT,
     from jupyter_cache.base import CacheBundleIn
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    cache = get_cache(str(cache_path))
+    cache_path = Path(cache_path)
+    if cache_path.resolve() == CACHE.resolve() and (os.environ | (env or {})).get("REPORT_FIGURE_DRAFT"):
+        raise ValueError("REPORT_FIGURE_DRAFT is set: the book's cache needs its figures whole (SVG, "
+                         "copies for phones); unset it, or give a throwaway cache")
     paths = [Path(p).resolve() for p in paths]
     results: dict[Path, str | None] = {}
     todo = []
-    for path in paths:
-        try:
-            cache.match_cache_notebook(nbformat.read(path, as_version=4))
-            results[path] = None
-        except KeyError:
-            todo.append(path)
+    with _locked(cache_path):
+        cache = get_cache(str(cache_path))
+        for path in paths:
+            try:
+                cache.match_cache_notebook(nbformat.read(path, as_version=4))
+                results[path] = None
+            except KeyError:
+                todo.append(path)
     if todo:
-        dfile = deps_path(cache_path)
-        recorded = json.loads(dfile.read_text()) if dfile.exists() else {}
         with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
-            for path, text, found, tb, seconds in pool.map(_execute_one, map(str, todo),
-                                                           [timeout] * len(todo), [env] * len(todo)):
+            done = list(pool.map(_execute_one, map(str, todo), [timeout] * len(todo), [env] * len(todo)))
+        with _locked(cache_path):
+            dfile = deps_path(cache_path)
+            recorded = json.loads(dfile.read_text()) if dfile.exists() else {}
+            for path, text, found, tb, seconds in done:
                 path = Path(path)
                 results[path] = tb
                 BLAS_SEEN[path] = [tuple(x) for x in (found or {}).get("blas", [])]
@@ -164,8 +186,7 @@ def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT,
                         check_validity=False, overwrite=True)
                     key = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
                     recorded[key] = _record(found or {}, root)
-        dfile.parent.mkdir(parents=True, exist_ok=True)
-        dfile.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+            dfile.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
         print(f"execute: executed {len(todo)} chapter(s): {', '.join(p.stem for p in todo)}", flush=True)
     return {p: results[p] for p in paths}
 
