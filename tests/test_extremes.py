@@ -1,7 +1,8 @@
 """Every assumption at either end of its declared range: the scenarios, and the ledger under them.
 
 Every chapter runs under every scenario that sets one of its assumptions
-(``test_chapter_under_scenario``, one papermill run each, written under ``reruns/extremes/``;
+(``test_chapter_under_scenario``, one run each in a kernel shared by the test process, written
+under ``reruns/extremes/``;
 ``make test-extremes`` runs only these): no error, no nan or inf glued or printed. The scenarios
 are checked to cover every end and every allowed choice, and the whole claims ledger is recomputed
 under each (it must give a finite number for every checkable claim).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import nbformat
 import pytest
 
 from analysis import assumptions, ledger
@@ -20,11 +22,29 @@ SCENARIOS = extremes.scenarios()
 JOBS = extremes.jobs([p for p in execute.chapters() if p.stem != "status"], list(SCENARIOS), SCENARIOS)
 
 
+@pytest.fixture(scope="session")
+def runner():
+    r = extremes.Runner()
+    yield r
+    r.close()
+
+
 @pytest.mark.parametrize(("path", "scenario", "params"), JOBS, ids=[f"{p.stem}--{s}" for p, s, _ in JOBS])
-def test_chapter_under_scenario(path, scenario, params, monkeypatch):
-    monkeypatch.setenv("REPORT_FIGURE_DIR", str(extremes.OUT / "figures" / f"{path.stem}--{scenario}"))
-    problems = extremes.run_one(path, scenario, params)
+def test_chapter_under_scenario(runner, path, scenario, params):
+    problems = runner.run_one(path, scenario, params)
     assert not problems, f"{path.stem} under {scenario!r}:\n" + "\n".join(problems)
+
+
+def test_a_failing_run_is_reported_and_the_next_one_still_runs(runner, tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("assert x == 1, 'x was changed'\nprint(float(x) * float('inf'))")]), bad)
+    assert any("x was changed" in p for p in runner.run_one(bad, "test", {"x": 2}))
+    [problem] = runner.run_one(bad, "test", {"x": 1})
+    assert "(printed): 'inf\\n'" in problem
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(x)")]), bad)
+    assert any("NameError" in p for p in runner.run_one(bad, "test", {})), "the namespace was not cleared"
 
 
 def test_scenarios_cover_both_ends_and_every_choice():

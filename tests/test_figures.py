@@ -45,6 +45,7 @@ def displayed_min_pt(svg, column_px=COLUMN_PX):
 def outdir(tmp_path, monkeypatch):
     monkeypatch.setenv("REPORT_FIGURE_DIR", str(tmp_path))
     figures.use_style()
+    plt.close("all")  # figures another test in this process left open
     return tmp_path
 
 
