@@ -13,7 +13,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help venv book book-build test test-blas test-extremes check-chapter lint chromium outputs outputs-one preview rerun bench bench-build clean
+.PHONY: help venv book book-build test test-blas test-extremes check-chapter lint chromium outputs outputs-one preview rerun bench bench-build bench-test clean
 
 help:
 	@echo "make book   - build the HTML book into _build/html"
@@ -126,6 +126,10 @@ bench: venv
 bench-build: venv
 	@$(BIN)/python benchmarks/bench_build.py
 	@$(BIN)/python benchmarks/bench_floor.py
+
+# The README's two commands from a fresh clone of HEAD: make book, then make test (about 10 min).
+bench-test: venv
+	@$(BIN)/python benchmarks/bench_test.py --write-readme
 
 # Screenshots of every built page at 1400x900 and 390x844, light and dark, into _build/screenshots/
 # (offline, Debian's chromium). Builds nothing: run make book first.

@@ -110,6 +110,16 @@ class Dataset:
     meta_path: Path
     checks: tuple[Check, ...] = ()
 
+    def __deepcopy__(self, memo):
+        # Immutable (frozen, tuples of frozen records), so a copy is the object itself. pandas
+        # deep-copies ``df.attrs`` after every operation on a loaded frame: without this, each
+        # filter or column pick of a dataset copied its whole provenance record.
+        return self
+
+
+#: libyaml's safe loader where PyYAML was built with it (the same documents, several times faster).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @lru_cache(maxsize=4)
 def _bib_keys_cached(path: Path, mtime_ns: int) -> frozenset[str]:
@@ -153,7 +163,7 @@ def meta(name: str, data_dir: str | Path | None = None) -> Dataset:
         raise DataFileError(f"{meta_path}: {problem}")
 
     try:
-        raw = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+        raw = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         fail(f"not valid YAML: {exc}")
     if not isinstance(raw, dict):

@@ -160,7 +160,7 @@ def _texts(fig):
 
 def _raise_small_text(fig) -> bool:
     """Raise every text below :data:`MIN_FONT_PT` to it; True if anything changed."""
-    fig.canvas.draw()  # creates the tick labels
+    fig.draw_without_rendering()  # creates the tick labels
     changed = False
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -286,7 +286,7 @@ def _stack_panels(fig, *, crowded: bool = False) -> bool:
 def _move_wide_axes_legends_below(fig, *, crowded: bool = False) -> None:
     """Move a panel's legend that is nearly as wide as the (narrow) panel under its x axis (with
     ``crowded``, also one that sticks out of the panel or covers much of it; the figure grows)."""
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     added = 0.0
     for ax in _plot_axes(fig):
@@ -375,7 +375,7 @@ def _legends_below(fig, renderer) -> None:
     avail = (NARROW_WIDTH_IN - 0.45) * fig.dpi  # the legend's handles take the rest
     for t in leg.get_texts():
         _wrap_to(t, avail, renderer)
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     w, h = fig.get_size_inches()
     fig.set_size_inches(w, h + leg.get_window_extent(renderer).height / fig.dpi + 0.1)
 
@@ -405,7 +405,7 @@ def _thin_ticks(fig) -> bool:
     for ax in _plot_axes(fig):
         for axis, vertical in ((ax.xaxis, False), (ax.yaxis, True)):
             for _ in range(4):
-                fig.canvas.draw()
+                fig.draw_without_rendering()
                 majors = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text().strip()]
                 minors = [t for t in axis.get_ticklabels(minor=True) if t.get_visible() and t.get_text().strip()]
                 boxes = [t.get_window_extent(renderer) for t in majors]
@@ -421,7 +421,7 @@ def _thin_ticks(fig) -> bool:
                     break
                 axis.set_major_locator(FixedLocator(locs[::2]))
             else:
-                fig.canvas.draw()
+                fig.draw_without_rendering()
                 ok = ok and not _collide([t.get_window_extent(renderer) for t in axis.get_ticklabels()
                                           if t.get_visible() and t.get_text().strip()], vertical, pads[vertical])
     return ok
@@ -452,7 +452,7 @@ def _wrap_category_labels(fig) -> float:
 def _snug_legends(fig) -> None:
     """Lift a figure legend under the panels to just below their labels (the saved image is trimmed
     to its contents, so the gap that ``tight_layout`` leaves above the legend goes)."""
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     boxes = [ax.get_tightbbox(renderer) for ax in _plot_axes(fig)]
     if not boxes:
@@ -471,16 +471,16 @@ def _shape_for_phone(fig, *, stacked: bool) -> None:
     rows = max((ax.get_subplotspec().get_gridspec().get_geometry()[0] for ax in _plot_axes(fig)), default=1)
     if not stacked:
         fig.set_size_inches(NARROW_WIDTH_IN + 0.2, min(max(h, 2.8 * rows), 3.6 * rows))
-        fig.canvas.draw()
+        fig.draw_without_rendering()
         need = _wrap_category_labels(fig)
         if need > fig.get_size_inches()[1]:
             fig.set_size_inches(NARROW_WIDTH_IN + 0.2, min(need, 8.0))
         _relayout(fig)
-        fig.canvas.draw()
+        fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()
         _legends_below(fig, renderer)
     _relayout(fig)
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     for ax in _plot_axes(fig):
         box = ax.get_window_extent(renderer)

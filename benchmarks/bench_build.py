@@ -1,6 +1,6 @@
-"""Time the author loop against the previous design, in the same run; optionally the test suite.
+"""Time the author loop against the previous design, in the same run.
 
-    .venv/bin/python benchmarks/bench_build.py [--skip-tests] [--write-readme]
+    .venv/bin/python benchmarks/bench_build.py [--write-readme]
 
 Rows (wall-clock seconds on this machine; run it on an idle machine):
 
@@ -10,7 +10,8 @@ Rows (wall-clock seconds on this machine; run it on an idle machine):
 - ``make book`` after a one-line change in the helper module read by the fewest chapters
   (from the recorded dependencies): only its readers re-execute; against the previous design,
   where any change under ``analysis/`` cleared the whole cache;
-- ``make test`` (unless ``--skip-tests``).
+
+``make test`` is timed from a fresh clone by ``benchmarks/bench_test.py``.
 
 ``--write-readme`` replaces the table between the ``measured`` markers in README.md. The helper
 file is restored afterwards, so the tree is left as it was.
@@ -96,13 +97,6 @@ def main() -> None:
     timed(MAKE_BOOK)
     row(f"`make book` after a one-line change in `{module.relative_to(ROOT)}` "
         f"(read by {', '.join(readers)}; vs. clearing the whole cache)", new, old)
-    if "--skip-tests" not in sys.argv:
-        t0 = time.perf_counter()
-        proc = subprocess.run(["make", "--no-print-directory", "test"], cwd=ROOT, capture_output=True, text=True)
-        dt = time.perf_counter() - t0
-        rows.append(("`make test` (everything, after install)", f"{dt:.0f} s"
-                     + ("" if proc.returncode == 0 else " (FAILED)"), "", ""))
-        print(f"make test {dt:.0f} s, exit {proc.returncode}")
 
     table = ["| what | now | previous design, same run | ratio |", "|---|---|---|---|"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]

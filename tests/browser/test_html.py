@@ -262,38 +262,29 @@ TOO_WIDE = """() => {
 @pytest.mark.parametrize("size", [(1400, 900), (390, 844)], ids=["desktop", "phone"])
 def test_tables_and_images_fit_their_column(server, browser, size):
     """No table or image is wider than its column (a table's scrollWidth, so a table that
-    scrolls inside its own box fails too), with every collapsed block open."""
+    scrolls inside its own box fails too), with every collapsed block open; no page scrolls
+    sideways."""
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
     ctx.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
     tab = ctx.new_page()
-    wide = {}
+    wide, sideways = {}, {}
     for page in pages():
         tab.goto(urljoin(server, page), wait_until="load")
         if "claims_ledger" in page:  # the interactive table is drawn by a script after load
             tab.wait_for_selector("#ledger-table.dataTable tbody tr", timeout=15_000)
+        width, screen = tab.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if width > screen:
+            sideways[page] = width
         found = tab.evaluate(TOO_WIDE)
         if found:
             wide[page] = [f"{what}: {width:.0f} px in a {col:.0f} px column" for what, width, col in found]
     ctx.close()
     assert not wide, f"tables or images wider than their column at {size[0]}x{size[1]}:\n" + "\n".join(
         f"{page}: {items}" for page, items in wide.items())
-
-
-def test_no_page_scrolls_sideways_on_a_phone(server, browser):
-    """No page is wider than a phone's screen (tables and images fit their column, long URLs
-    and paths wrap). A page that fits 390 px fits the wider screens too."""
-    size = (390, 844)
-    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    tab = ctx.new_page()
-    wide = {}
-    for page in pages():
-        tab.goto(urljoin(server, page), wait_until="load")
-        width, screen = tab.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        if width > screen:
-            wide[page] = width
-    ctx.close()
-    assert not wide, f"pages wider than a {size[0]} px screen (px): {wide}"
+    # No page is wider than the screen (long URLs and paths wrap): a page that fits a phone's
+    # 390 px fits the wider screens too.
+    assert not sideways, f"pages wider than a {size[0]} px screen (px): {sideways}"
 
 
 def _text(fragment: str) -> str:

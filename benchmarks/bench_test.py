@@ -1,0 +1,71 @@
+"""Time the README's two commands as a new reader runs them: a fresh clone, then ``make book``,
+then ``make test``; with the CPU-seconds each used, so the time can be read against the cores.
+
+    .venv/bin/python benchmarks/bench_test.py [--write-readme]
+
+The clone is made from this repository's HEAD (commit first) into a temporary folder, which is
+removed afterwards. ``make book`` includes the install (venv, MathJax); ``make test`` comes after
+it, as in the README. Run it on an idle machine: it takes about 10 minutes on 2 cores.
+``--write-readme`` replaces the text between the ``test-measured`` markers in README.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU-seconds of the command and its children, exit status, last output)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.returncode, (proc.stdout + proc.stderr)[-3000:]
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-test-"))
+    clone = tmp / "clone"
+    try:
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        env_note = f"{os.cpu_count()} cores"
+        rows = []
+        for name, cmd in (("make book (fresh clone, with the install)", ["make", "--no-print-directory", "book"]),
+                          ("make test (after make book)", ["make", "--no-print-directory", "test"])):
+            wall, cpu, status, tail = timed(cmd, clone)
+            print(f"{name}: {wall:.0f} s, {cpu:.0f} CPU-s, exit {status}", flush=True)
+            if status != 0:
+                print(tail)
+                return 1
+            rows.append((name, wall, cpu))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if "--write-readme" in sys.argv:
+        text = (f"Measured on {datetime.date.today()} ({env_note}) by `benchmarks/bench_test.py`, "
+                "from a fresh clone:\n\n| command | wall | CPU-seconds |\n|---|---|---|\n"
+                + "".join(f"| `{n.split(' (')[0]}` ({n.split(' (', 1)[1]} | {w:.0f} s | {c:.0f} |\n" for n, w, c in rows))
+        readme = ROOT / "README.md"
+        new, n = re.subn(r"(<!-- test-measured:start -->\n).*?(<!-- test-measured:end -->)",
+                         lambda m: m.group(1) + text + m.group(2), readme.read_text(), flags=re.S)
+        if n != 1:
+            print("README.md has no test-measured markers", file=sys.stderr)
+            return 1
+        readme.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
