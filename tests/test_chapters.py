@@ -1,11 +1,10 @@
 """Every chapter executes, and its outputs match the stored ones at a meaningful tolerance.
 
-Twice: under this machine's BLAS kernel and thread count, into the book's execution cache
-(``tools.execute``, in parallel), so the strict build that follows ``make test`` executes nothing;
-and under a second BLAS kernel (``OPENBLAS_CORETYPE=Prescott``) with one thread, into a throwaway
+Twice: under this machine's BLAS kernel and thread count, from the book's execution cache (which
+``make test`` fills first, with the build, unless ``make book`` already did); and under a second BLAS kernel (``OPENBLAS_CORETYPE=Prescott``) with one thread, into a throwaway
 cache. The stored outputs must hold under both: that is what lets ``make test`` pass on a machine
 other than the one that recorded them. Under pytest-xdist (``make test``) each kernel's chapters
-run on one worker (``--dist loadgroup``), beside the other tests.
+are separate tests (``--dist worksteal``), beside the other tests.
 """
 
 from __future__ import annotations

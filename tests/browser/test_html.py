@@ -91,6 +91,8 @@ def test_page(server, browser, page):
     tab.wait_for_load_state("networkidle")
     assert not external, f"{page}: requests that leave 127.0.0.1: {external}"
     assert not errors, f"{page}: console or page errors: {errors}"
+    if page in math_pages():
+        check_math(tab, page)
 
     load_images(tab, hidden=True)  # every image, phone copies too, to check each exists
     broken = tab.eval_on_selector_all(
@@ -179,12 +181,9 @@ def test_site_has_math_pages():
     assert len(math_pages()) >= 5, math_pages()
 
 
-@pytest.mark.parametrize("page", math_pages())
-def test_math_is_rendered(server, browser, page):
-    """MathJax, served from the site, typesets every formula: each math element holds an
+def check_math(tab, page: str) -> None:
+    """MathJax, served from the site, has typeset every formula: each math element holds an
     mjx-container and no raw TeX delimiter is left in the page's text (outside code)."""
-    ctx, tab, external, errors = open_strict(browser)
-    tab.goto(urljoin(server, page), wait_until="load")
     assert tab.evaluate("() => !!window.MathJax"), f"{page}: MathJax did not load"
     tab.evaluate("() => window.MathJax.startup.promise")
     result = tab.evaluate(r"""() => {
@@ -204,9 +203,6 @@ def test_math_is_rendered(server, browser, page):
     assert not result["bare"], f"{page}: math left untypeset: {result['bare'][:5]}"
     assert not result["raw"], f"{page}: raw TeX in the visible text: {result['raw'][:5]}"
     assert result["typeset"] >= result["count"], result
-    assert not external, f"{page}: requests that leave 127.0.0.1: {external}"
-    assert not errors, f"{page}: console or page errors: {errors}"
-    ctx.close()
 
 
 def test_print_keeps_tables_whole(server, browser):
