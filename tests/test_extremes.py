@@ -44,7 +44,11 @@ def test_a_failing_run_is_reported_and_the_next_one_still_runs(runner, tmp_path)
     [problem] = runner.run_one(bad, "test", {"x": 1})
     assert "(printed): 'inf\\n'" in problem
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(x)")]), bad)
-    assert any("NameError" in p for p in runner.run_one(bad, "test", {})), "the namespace was not cleared"
+    [problem] = runner.run_one(bad, "test", {})
+    assert "NameError" in problem, f"the namespace was not cleared: {problem}"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from pathlib import Path\nassert Path('bad.ipynb').exists(), Path.cwd()")]), bad)
+    assert runner.run_one(bad, "test", {}) == [], "the run is not in its notebook's folder"
 
 
 def test_scenarios_cover_both_ends_and_every_choice():

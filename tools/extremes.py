@@ -92,8 +92,8 @@ def nonfinite_outputs(nb) -> list[str]:
 class Runner:
     """Executes chapters under scenarios in one IPython kernel, started at the first run.
 
-    Before each run the kernel's namespace is cleared (``%reset -f``), its open figures closed
-    and its figure folder set to the run's own. A cell error leaves the kernel running; a kernel
+    Before each run the kernel's namespace is cleared (``%reset -f``), its open figures closed,
+    its working folder set to the notebook's and its figure folder to the run's own. A cell error leaves the kernel running; a kernel
     that died is started again for the next run.
     """
 
@@ -113,7 +113,8 @@ class Runner:
         nb = parameterize_notebook(load_notebook_node(str(path)), params, kernel_name="python3", language="python")
         nb.cells.insert(0, nbformat.v4.new_code_cell(
             "get_ipython().run_line_magic('reset', '-f')\nimport os as _os\nimport matplotlib.pyplot as _plt\n"
-            f"_plt.close('all')\n_os.environ['REPORT_FIGURE_DIR'] = {str(out_dir / 'figures')!r}\ndel _os, _plt"))
+            f"_plt.close('all')\n_os.environ['REPORT_FIGURE_DIR'] = {str(out_dir / 'figures')!r}\n"
+            f"_os.chdir({str(path.parent)!r})\ndel _os, _plt"))
         if self.client is None:
             self.client = NotebookClient(nb, timeout=self.timeout, kernel_name="python3",
                                          resources={"metadata": {"path": str(path.parent)}})
