@@ -4,7 +4,7 @@
 #                the strict build, a headless browser
 # Author verbs: make outputs | outputs-one CHAPTER=x | preview CHAPTER=x | check-chapter CHAPTER=x
 #               rerun CHAPTER=x SET="k=v .."
-#               make bench | lint | clean
+#               make bench | bench-build | bench-test | lint | clean
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -18,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 help:
 	@echo "make book   - build the HTML book into _build/html"
 	@echo "make test   - run every test (unit, notebooks, strict build, browser)"
-	@echo "make outputs | outputs-one CHAPTER=slug | preview CHAPTER=slug | bench | clean"
+	@echo "make outputs | outputs-one CHAPTER=slug | preview CHAPTER=slug | bench | bench-build | bench-test | clean"
 	@echo "make rerun CHAPTER=data_wall SET=\"usd_per_gpu_hour=3.0 mfu=0.5\""
 	@echo "make lab [CHAPTER=data_wall] - JupyterLab on a chapter (your copy in mine/)"
 	@echo "make clean (keeps reruns/ and mine/) | clean-reruns"

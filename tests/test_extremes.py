@@ -35,7 +35,8 @@ def test_chapter_under_scenario(runner, path, scenario, params):
     assert not problems, f"{path.stem} under {scenario!r}:\n" + "\n".join(problems)
 
 
-def test_a_failing_run_is_reported_and_the_next_one_still_runs(runner, tmp_path):
+def test_a_failing_run_is_reported_and_the_next_one_still_runs(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(extremes, "OUT", tmp_path / "out")  # not under the repository's reruns/
     bad = tmp_path / "bad.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
