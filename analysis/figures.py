@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import warnings
@@ -59,9 +60,28 @@ _NAME = re.compile(r"^fig-[a-z0-9]+(-[a-z0-9]+)*$")
 
 def draft() -> bool:
     """True in a throwaway run (``$REPORT_FIGURE_DRAFT`` set, by the tests that execute chapters
-    only to check their numbers): :func:`export` then saves the column PNG only, no SVG and no
-    copy for phones. The book's own execution refuses it (``tools/execute.py``)."""
+    only to check their numbers): :func:`export` then lays the figure out and checks the size of
+    the image it would save, but draws and saves nothing, and shows a 1 x 1 placeholder. The
+    book's own execution refuses it (``tools/execute.py``)."""
     return bool(os.environ.get("REPORT_FIGURE_DRAFT"))
+
+
+#: What a draft shows in place of the figure: a 1 x 1 white PNG (the cell keeps its image output).
+_DRAFT_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63f8ffff3f0005fe02fe"
+    "0def46b80000000049454e44ae426082")
+
+
+def _check_draft_size(fig, name: str) -> None:
+    """A draft's stand-in for saving: the figure is laid out (every artist placed, nothing
+    rasterised) and the PNG it would save must have a finite size that Agg can draw (under 2**16
+    pixels a side), the error a chapter would otherwise meet only in the book's own build."""
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer())
+    pad = 2 * mpl.rcParams["savefig.pad_inches"]
+    w, h = (bbox.width + pad) * PNG_DPI, (bbox.height + pad) * PNG_DPI
+    if not (math.isfinite(w) and math.isfinite(h) and 0 < w < 2**16 and 0 < h < 2**16):
+        raise ValueError(f"{name}: the saved image would be {w:.0f} x {h:.0f} pixels; it must be finite and "
+                         "under 2**16 a side (an artist placed at nan, inf or far outside the axes?)")
 
 
 def figure_dir() -> Path:
@@ -522,7 +542,7 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         look at the copy, and where they crowd, pass a Figure instead. A Figure: that figure,
         drawn for phones (fewer or shorter labels, taller), fitted to :data:`NARROW_WIDTH_IN`.
         A narrow copy is saved as ``<name>-narrow.png`` and ``<name>-narrow.svg``.
-        In a throwaway run (:func:`draft`), only ``<name>.png`` is saved.
+        In a throwaway run (:func:`draft`), nothing is saved (the figure is laid out and measured).
 
     Returns
     -------
@@ -563,10 +583,11 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
     try:
         changed = _raise_small_text(fig)
         _fit_width(fig, MAX_WIDTH_IN, force_layout=changed, min_axes_in=1.8)
-        fig.savefig(paths["png"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
-        if draft():  # a throwaway run (tests): the column PNG only, drawn once
+        if draft():  # a throwaway run (tests): laid out and measured, nothing drawn or saved
+            _check_draft_size(fig, name)
             small, fits = None, False
         else:
+            fig.savefig(paths["png"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
             fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
             if narrow is None:
                 small = fig if _stack_panels(fig) else None
@@ -600,7 +621,7 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         if fits:
             small.savefig(paths["narrow"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
             small.savefig(paths["narrow_svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
-        else:
+        elif not draft():
             paths["narrow"].unlink(missing_ok=True)
             paths["narrow_svg"].unlink(missing_ok=True)
     finally:
@@ -610,7 +631,7 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
     if show:
         from IPython.display import Image, display
 
-        data = paths["png"].read_bytes()
+        data = _DRAFT_PNG if draft() else paths["png"].read_bytes()
         width_px = int.from_bytes(data[16:20], "big")  # PNG IHDR width
         display(Image(data=data, format="png", width=round(width_px * CSS_PX_PER_IN / PNG_DPI)))
 

@@ -29,7 +29,10 @@ PT_PER_CSS_PX = 72 / 96
 
 def png_size(path):
     with open(path, "rb") as f:
-        head = f.read(24)
+        return png_size_of(f.read(24))
+
+
+def png_size_of(head: bytes):
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     return struct.unpack(">II", head[16:24])
 
@@ -107,13 +110,31 @@ def test_wide_figure_gets_stacked_narrow_copy(outdir):
     assert h > w and h > 1.5 * wide_h  # stacked: taller than wide, panels one under the other
 
 
-def test_a_draft_saves_the_column_png_only(outdir, monkeypatch):
+def test_a_draft_saves_nothing_and_shows_a_placeholder(outdir, monkeypatch):
     monkeypatch.setenv("REPORT_FIGURE_DRAFT", "1")
-    figures.export(wide_two_panel(), "fig-test-wide", show=False)
-    assert sorted(p.name for p in outdir.iterdir()) == ["fig-test-wide.png"]
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
+    figures.export(wide_two_panel(), "fig-test-wide")
+    assert list(outdir.iterdir()) == []
+    [image] = shown  # the cell still has its one image output (the stored outputs have one)
+    assert png_size_of(image.data) == (1, 1)
     monkeypatch.delenv("REPORT_FIGURE_DRAFT")
     figures.export(wide_two_panel(), "fig-test-wide", show=False)
     assert {p.suffix for p in outdir.iterdir()} == {".png", ".svg"} and len(list(outdir.iterdir())) == 4
+
+
+@pytest.mark.parametrize("draft", [False, True], ids=["saved", "draft"])
+def test_a_figure_too_large_to_save_fails_in_a_draft_too(outdir, monkeypatch, draft):
+    """A label placed far outside its axes (as a nan-free but absurd value would put it) makes
+    the saved image impossibly large: the book's build fails on it, and so must a draft."""
+    if draft:
+        monkeypatch.setenv("REPORT_FIGURE_DRAFT", "1")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.text(1e7, 0.5, "far away")
+    with pytest.raises((ValueError, TypeError)):
+        figures.export(fig, "fig-test-far", show=False)
+    assert list(outdir.iterdir()) == []
 
 
 def test_the_books_cache_refuses_draft_figures(monkeypatch):
