@@ -13,6 +13,8 @@ Every function takes a finite real number and returns a string that never contai
 - :func:`usd`: dollars in words ("$1.2 billion", "$350 million");
 - :func:`tokens`: token counts with a suffix ("80T", "750B").
 
+:func:`glue` stores a value for the page's prose, as ``myst_nb.glue`` does.
+
 Examples
 --------
 >>> num(1.4e27, sig=2)
@@ -29,8 +31,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
-__all__ = ["num", "sci", "year", "pct", "ratio", "usd", "tokens", "table", "interactive_table"]
+__all__ = ["num", "sci", "year", "pct", "ratio", "usd", "tokens", "table", "interactive_table", "glue"]
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: Plain digits inside this range of magnitudes (after rounding), ×10ⁿ outside.
@@ -304,3 +307,37 @@ def interactive_table(html: str, *, caption: str, name: str) -> None:
         raise ValueError(f"name={name!r} must be lowercase words joined by hyphens, e.g. 'tbl-ledger-claims'")
     display(Markdown(f":::{{numbered-table}} {caption}\n:name: {name}\n:::\n"))
     display(HTML(html))
+
+
+#: The mime-type prefix under which myst-nb finds a value glued without display.
+GLUE_PREFIX = "application/papermill.record/"
+_GLUE_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")  # myst-nb's eval_name_regex
+
+
+def glue(name: str, variable, display: bool = True) -> None:
+    """Store ``variable``'s displayed form for the page's prose (``{glue}`name```).
+
+    Sends the message ``myst_nb.glue`` sends (the display formats of ``variable``, under
+    :data:`GLUE_PREFIX` unless ``display``, with ``name`` in the ``scrapbook`` metadata), without
+    importing myst-nb's glue module: that module imports nbformat and with it jsonschema, about
+    1.3 s of every chapter kernel's start (``tests/test_fmt.py`` checks the two messages agree).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not an identifier-like string, ``display`` is not a bool, or ``variable`` is
+        a real number that is not finite (it would print ``nan`` or ``inf`` on the page).
+    """
+    if not isinstance(name, str) or not _GLUE_NAME.match(name):
+        raise ValueError(f"name={name!r} is not a glue name: letters, digits and underscores, not starting with a digit")
+    if not isinstance(display, bool):
+        raise ValueError(f"display={display!r} must be True or False")
+    if isinstance(variable, numbers.Real) and not math.isfinite(variable):
+        raise ValueError(f"variable={variable!r} (glue {name!r}) is not finite; glue a finite number or a text")
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as show
+
+    bundle, metadata = format_display_data(variable)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    show({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)

@@ -202,3 +202,40 @@ def test_interactive_table_rejects_bad_arguments(kwargs, needle):
     args = {"html": "<table></table>", "caption": "C.", "name": "tbl-x", **kwargs}
     with pytest.raises(ValueError, match=needle):
         fmt.interactive_table(**args)
+
+
+class _Glued:
+    def __repr__(self):
+        return "42 tokens"
+
+    def _repr_html_(self):
+        return "<b>42</b> tokens"
+
+
+@pytest.mark.parametrize("display", [True, False])
+@pytest.mark.parametrize("value", [3.5, "text", _Glued()], ids=["float", "str", "html"])
+def test_glue_sends_what_myst_nb_glue_sends(monkeypatch, value, display):
+    import IPython.display
+    import myst_nb.ext.glue as theirs
+
+    sent = {"ours": [], "theirs": []}
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: sent["ours"].append((a, k)))
+    monkeypatch.setattr(theirs, "ipy_display", lambda *a, **k: sent["theirs"].append((a, k)))
+    fmt.glue("dw_x", value, display=display)
+    theirs.glue("dw_x", value, display=display)
+    assert sent["ours"] == sent["theirs"] and len(sent["ours"]) == 1
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"name": "1x"}, "name='1x'"), ({"name": "a b"}, "name='a b'"), ({"name": None}, "name=None"),
+    ({"display": 1}, "display=1"),
+])
+def test_glue_rejects_bad_arguments(kwargs, needle):
+    with pytest.raises(ValueError, match=re.escape(needle)):
+        fmt.glue(**({"name": "x", "variable": 1} | kwargs))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), np.float64("-inf")])
+def test_glue_refuses_a_non_finite_number(value):
+    with pytest.raises(ValueError, match="glue 'dw_x'"):
+        fmt.glue("dw_x", value)

@@ -11,7 +11,7 @@ parameters cell):
   numbers at their file values, so every allowed choice runs at least once.
 
 A chapter passes a scenario when it executes without error and no glued value or printed
-output is ``nan`` or ``inf``. Notebooks and figures are written under ``reruns/extremes/``,
+output is ``nan`` or ``inf``. Notebooks are written under ``reruns/extremes/``,
 never into ``book/`` or the book's download folder. The runs share one kernel per test process
 (:class:`Runner`): its namespace is cleared before each run, so only the imported modules carry
 over, which saves the kernel's start and the imports (about 2.5 CPU-seconds a run). Figures are
