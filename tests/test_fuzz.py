@@ -225,6 +225,7 @@ def _valid():
         "anchor": ["", "test"],
         "note": [""],
         "html": ["<table><tr><td>1</td></tr></table>"],
+        "variable": [2.5, "a text", 3],
         # scaling
         "params": big,
         "reference_params": [7e10, 1.3e10],
