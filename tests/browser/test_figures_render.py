@@ -6,8 +6,10 @@ width over its natural width at 96 CSS px per inch; it must be at least 8 pt. Th
 2x (HiDPI), no wider than its column, with alt text from its caption. At 390x844 figures with a
 phone copy (panels stacked, or drawn narrower) show it, and every figure, phone copy or not, shows no
 text below 8 pt as displayed, except those in :data:`EXEMPT` (a list to empty); the figures in
-:data:`PHONE_COPIES` must have a copy. In dark mode the plate is inverted, not dimmed.
-Screenshots go to ``_build/shots/figures-*.png``.
+:data:`PHONE_COPIES` must have a copy. The two checks are :func:`legible_problems` and
+:func:`phone_figure_problems`, run by ``test_pages.py`` in its visit of each page with figures at
+each width. In dark mode the plate is inverted, not dimmed (tested here). Screenshots go to
+``_build/shots/figures-*.png``.
 """
 
 from __future__ import annotations
@@ -74,19 +76,21 @@ def test_some_pages_have_figures():
     assert len(figure_pages()) >= 3, figure_pages()
 
 
-@pytest.mark.parametrize("page", figure_pages())
-def test_figure_text_is_legible_at_1400(server, browser, page):
-    ctx, tab = open_page(browser, server, page, width=1400, height=900)
+def legible_problems(tab, site: Path = SITE) -> list[str]:
+    """At 1400x900: each figure's smallest text as displayed is at least 8 pt (measured from its
+    exported SVG in ``site``), its image is 2x and no wider than its column, its alt text is the
+    caption's first sentence and its cite line is whole."""
+    test_html.load_images(tab)  # the shown images, for their natural width
     figs = tab.evaluate(MEASURE)
-    ctx.close()
-    assert figs, f"{page}: no figures found"
+    if not figs:
+        return ["legible: no figures found"]
     problems = []
     for f in figs:
         name = f["id"]
-        svg = SITE / "figures" / f"{name}.svg"
+        svg = site / "figures" / f"{name}.svg"
         _, sizes = svg_text_sizes(svg)  # the font sizes, in pt, of the figure as drawn
         # the image's width at 96 CSS px per inch (true size): its pixels over its dpi
-        natural_css = f["natural"] / png_dpi(SITE / "figures" / f"{name}.png") * 96
+        natural_css = f["natural"] / png_dpi(site / "figures" / f"{name}.png") * 96
         displayed_pt = min(sizes) * f["shown"] / natural_css
         if displayed_pt < MIN_FONT_PT - 0.05:
             problems.append(f"{name}: smallest text {displayed_pt:.2f} pt as displayed "
@@ -100,7 +104,7 @@ def test_figure_text_is_legible_at_1400(server, browser, page):
             problems.append(f"{name}: alt text {alt!r} is not the caption's first sentence")
         if not re.match(rf"Cite: .+, Fig\. \d+ \({name}\), version \S+, \S+#{name}$", f["cite"].strip()):
             problems.append(f"{name}: cite line {f['cite']!r}")
-    assert not problems, f"{page}:\n" + "\n".join(problems)
+    return [f"legible: {p}" for p in problems]
 
 
 #: Figures that must have a copy for phones (two panels side by side, or too much text to shrink).
@@ -126,19 +130,15 @@ def test_the_phone_copies_exist():
     assert not missing, f"figures without a copy for phones (<name>-narrow.png): {missing}"
 
 
-@pytest.mark.parametrize("page", figure_pages())
-def test_figures_on_a_phone(server, browser, page):
+def phone_figure_problems(tab, site: Path = SITE) -> list[str]:
     """At 390x844 a figure's phone copy replaces it, shown at least 90% size, and the smallest text
     of every figure as displayed (the copy's, or the wide figure's shrunk to the phone's column) is
-    at least 8 pt, measured as at 1400 from the SVG; figures in :data:`EXEMPT` may still be smaller."""
-    ctx, tab = open_page(browser, server, page, width=390, height=844)
-    figs = tab.evaluate(MEASURE)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / f"figures-390-{Path(page).stem}.png"), full_page=True)
-    ctx.close()
+    at least 8 pt, measured as at 1400 from the SVG in ``site``; figures in :data:`EXEMPT` may still
+    be smaller. The figures in :data:`PHONE_COPIES` have a copy."""
+    test_html.load_images(tab)  # the shown images, for their natural width
     problems = []
-    for f in figs:
-        narrow = SITE / "figures" / f"{f['id']}-narrow.png"
+    for f in tab.evaluate(MEASURE):
+        narrow = site / "figures" / f"{f['id']}-narrow.png"
         if f["id"] in PHONE_COPIES and not narrow.exists():
             problems.append(f"{f['id']}: no copy for phones")
         if narrow.exists():
@@ -155,15 +155,15 @@ def test_figures_on_a_phone(server, browser, page):
                     problems.append(f"{f['id']}: smallest text {displayed_pt:.2f} pt as displayed on a phone "
                                     f"(font {min(sizes)} pt, shown {f['narrowShown']:.0f} px of {natural_css:.0f})")
         elif f["id"] not in EXEMPT:
-            _, sizes = svg_text_sizes(SITE / "figures" / f"{f['id']}.svg")
-            natural_css = f["natural"] / png_dpi(SITE / "figures" / f"{f['id']}.png") * 96
+            _, sizes = svg_text_sizes(site / "figures" / f"{f['id']}.svg")
+            natural_css = f["natural"] / png_dpi(site / "figures" / f"{f['id']}.png") * 96
             displayed_pt = min(sizes) * f["shown"] / natural_css
             if displayed_pt < MIN_FONT_PT - 0.05:
                 problems.append(f"{f['id']}: smallest text {displayed_pt:.2f} pt as displayed on a phone, "
                                 "with no copy for phones (export(..., narrow=True) or a figure drawn for phones)")
         if max(f["shown"], f["narrowShown"]) > f["column"] + 0.5:
             problems.append(f"{f['id']}: wider than its column")
-    assert not problems, f"{page}:\n" + "\n".join(problems)
+    return [f"phone figures: {p}" for p in problems]
 
 
 @pytest.mark.parametrize("page", figure_pages()[:2])

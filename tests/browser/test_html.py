@@ -1,11 +1,17 @@
 """A real browser looks at the built book: Debian's chromium, driven by playwright.
 
-Serves ``_build/html`` on 127.0.0.1 and opens every page: no request leaves 127.0.0.1 (each is
-recorded and aborted), no console error or page error at all (no allow-list), every image loads,
-every figure has a caption number, every internal link and anchor resolves, every figure's
-PNG/SVG download exists, and on every page with math MathJax (served by the site) has typeset it.
-Also: printed tables fit the page, no page is wider than a phone, no emoji font is needed, and
-citations read as the bibliography lists them. Run it without a network (``unshare -rn``) to prove
+Serves ``_build/html`` on 127.0.0.1 (the ``server`` and ``browser`` fixtures, which the other
+browser tests reuse) and holds the checks of a loaded page that ``test_pages.py`` runs on every
+page, in one visit at 1400x900 and one at 390x844; each returns its problems. No request leaves
+127.0.0.1 (each is recorded and aborted) and no console error or page error at all, no allow-list
+(:func:`strict_problems`); every image loads, the phone copies too (:func:`image_problems`); every
+figure has a caption number (:func:`caption_problems`); every internal link and anchor resolves
+(:func:`link_problems`); on every page with math MathJax (served by the site) has typeset it
+(:func:`math_problems`); no table or image is wider than its column and no page is wider than the
+screen, a phone's too (:func:`fit_problems`).
+Tested here: every figure's PNG/SVG download exists, no page refers to another host, printed
+tables fit the page, no emoji font is needed, citations read as the bibliography lists them, and
+the footer gives the version and build date. Run it without a network (``unshare -rn``) to prove
 the pages work offline.
 """
 
@@ -83,30 +89,28 @@ def test_site_has_pages():
     assert len(pages()) >= 5, pages()
 
 
-@pytest.mark.parametrize("page", pages())
-def test_page(server, browser, page):
-    ctx, tab, external, errors = open_strict(browser)
-    url = urljoin(server, page)
-    tab.goto(url, wait_until="load")
-    tab.wait_for_load_state("networkidle")
-    assert not external, f"{page}: requests that leave 127.0.0.1: {external}"
-    assert not errors, f"{page}: console or page errors: {errors}"
-    if page in math_pages():
-        check_math(tab, page)
-
-    load_images(tab, hidden=True)  # every image, phone copies too, to check each exists
+def image_problems(tab) -> list[str]:
+    """Every image of the page loads, the phone copies a wide screen never asks for too."""
+    load_images(tab, hidden=True)
     broken = tab.eval_on_selector_all(
         "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)")
-    assert not broken, f"{page}: images that did not load: {broken}"
+    return [f"images: images that did not load: {broken}"] if broken else []
 
+
+def caption_problems(tab) -> list[str]:
+    """Every figure has a caption number."""
     figures = tab.eval_on_selector_all(
         "figure", "els => els.map(f => [f.id, !!f.querySelector('.caption-number')])")
     unnumbered = [fid for fid, numbered in figures if not numbered]
-    assert not unnumbered, f"{page}: figures without a caption number: {unnumbered}"
+    return [f"captions: figures without a caption number: {unnumbered}"] if unnumbered else []
 
+
+def link_problems(tab, url: str, server: str) -> list[str]:
+    """Every link of the page (at ``url``) to ``server`` names a file of the site, and its anchor an
+    id in that file."""
     hrefs = tab.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     problems = []
-    for href in set(hrefs):
+    for href in sorted(set(hrefs)):
         absolute = urljoin(url, href)
         if urlparse(absolute).netloc != urlparse(server).netloc:
             continue
@@ -122,8 +126,7 @@ def test_page(server, browser, page):
             html = file.read_text(errors="ignore")
             if f'id="{anchor}"' not in html:
                 problems.append(f"{href} -> no anchor #{anchor} in {rel}")
-    assert not problems, f"{page}: broken internal links: {problems}"
-    ctx.close()
+    return [f"links: broken internal links: {problems}"] if problems else []
 
 
 def test_every_figure_is_downloadable():
@@ -140,10 +143,11 @@ def test_every_figure_is_downloadable():
 LOCAL = re.compile(r"^(http://127\.0\.0\.1[:/]|data:|blob:|about:)")
 
 
-def open_strict(browser):
-    """A new tab whose requests off 127.0.0.1 are recorded and aborted, and whose console errors
-    and page errors are recorded: returns (context, tab, external_requests, errors)."""
-    ctx = browser.new_context()
+def open_strict(browser, viewport: tuple[int, int] | None = None):
+    """A new tab (of ``viewport``, width and height, if given) whose requests off 127.0.0.1 are
+    recorded and aborted, and whose console errors and page errors are recorded: returns
+    (context, tab, external_requests, errors)."""
+    ctx = browser.new_context(**({"viewport": {"width": viewport[0], "height": viewport[1]}} if viewport else {}))
     external, errors = [], []
 
     def route(r):
@@ -160,13 +164,19 @@ def open_strict(browser):
     return ctx, tab, external, errors
 
 
+def strict_problems(external: list[str], errors: list[str]) -> list[str]:
+    """What a strict tab recorded: requests that would have left 127.0.0.1, console and page errors."""
+    problems = [f"strict: requests that leave 127.0.0.1: {external}"] if external else []
+    return problems + ([f"strict: console or page errors: {errors}"] if errors else [])
+
+
 def math_pages() -> list[str]:
     return [p for p in pages() if re.search(r'class="math[ "]', (SITE / p).read_text(errors="ignore"))]
 
 
 def test_no_page_refers_to_another_host():
     """Static check of every built page: no script, stylesheet, font or image from another host
-    (the dynamic check above sees only what a page loads while the test watches)."""
+    (the strict tab of test_pages.py sees only what a page loads while it watches)."""
     asset = re.compile(r'<(?:script|link|img|source|iframe)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"')
     found = {}
     for page in pages():
@@ -181,10 +191,11 @@ def test_site_has_math_pages():
     assert len(math_pages()) >= 5, math_pages()
 
 
-def check_math(tab, page: str) -> None:
+def math_problems(tab) -> list[str]:
     """MathJax, served from the site, has typeset every formula: each math element holds an
     mjx-container and no raw TeX delimiter is left in the page's text (outside code)."""
-    assert tab.evaluate("() => !!window.MathJax"), f"{page}: MathJax did not load"
+    if not tab.evaluate("() => !!window.MathJax"):
+        return ["math: MathJax did not load"]
     tab.evaluate("() => window.MathJax.startup.promise")
     result = tab.evaluate(r"""() => {
         const maths = [...document.querySelectorAll('.math')];
@@ -199,10 +210,16 @@ def check_math(tab, page: str) -> None:
         }
         return {count: maths.length, typeset: document.querySelectorAll('mjx-container').length, bare, raw};
     }""")
-    assert result["count"] > 0, f"{page}: no math elements, yet the HTML has class=math"
-    assert not result["bare"], f"{page}: math left untypeset: {result['bare'][:5]}"
-    assert not result["raw"], f"{page}: raw TeX in the visible text: {result['raw'][:5]}"
-    assert result["typeset"] >= result["count"], result
+    problems = []
+    if result["count"] == 0:
+        problems.append("math: no math elements, yet the HTML has class=math")
+    if result["bare"]:
+        problems.append(f"math: math left untypeset: {result['bare'][:5]}")
+    if result["raw"]:
+        problems.append(f"math: raw TeX in the visible text: {result['raw'][:5]}")
+    if result["typeset"] < result["count"]:
+        problems.append(f"math: fewer typeset formulas than math elements: {result}")
+    return problems
 
 
 def test_print_keeps_tables_whole(server, browser):
@@ -255,32 +272,15 @@ TOO_WIDE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("size", [(1400, 900), (390, 844)], ids=["desktop", "phone"])
-def test_tables_and_images_fit_their_column(server, browser, size):
-    """No table or image is wider than its column (a table's scrollWidth, so a table that
-    scrolls inside its own box fails too), with every collapsed block open; no page scrolls
-    sideways."""
-    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    ctx.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-    tab = ctx.new_page()
-    wide, sideways = {}, {}
-    for page in pages():
-        tab.goto(urljoin(server, page), wait_until="load")
-        if "claims_ledger" in page:  # the interactive table is drawn by a script after load
-            tab.wait_for_selector("#ledger-table.dataTable tbody tr", timeout=15_000)
-        width, screen = tab.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        if width > screen:
-            sideways[page] = width
-        found = tab.evaluate(TOO_WIDE)
-        if found:
-            wide[page] = [f"{what}: {width:.0f} px in a {col:.0f} px column" for what, width, col in found]
-    ctx.close()
-    assert not wide, f"tables or images wider than their column at {size[0]}x{size[1]}:\n" + "\n".join(
-        f"{page}: {items}" for page, items in wide.items())
-    # No page is wider than the screen (long URLs and paths wrap): a page that fits a phone's
-    # 390 px fits the wider screens too.
-    assert not sideways, f"pages wider than a {size[0]} px screen (px): {sideways}"
+def fit_problems(tab) -> list[str]:
+    """No table or image is wider than its column (a table's scrollWidth, so a table that scrolls
+    inside its own box fails too), with every collapsed block open (they stay open); the page does
+    not scroll sideways (long URLs and paths wrap)."""
+    width, screen = tab.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    problems = [f"fit: the page is {width} px wide on a {screen} px screen"] if width > screen else []
+    wide = tab.evaluate(TOO_WIDE)
+    return problems + [f"fit: {what}: {w:.0f} px in a {col:.0f} px column" for what, w, col in wide]
 
 
 def _text(fragment: str) -> str:

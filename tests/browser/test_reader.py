@@ -2,7 +2,8 @@
 
 - Every verdict a page states for a claim id is the ledger's verdict for that id, and no page uses a
   verdict word outside the ledger's vocabulary (the book never contradicts itself).
-- Each chapter's first screen (1400x900) shows its title and its "In brief" box.
+- Each chapter's first screen (1400x900) shows its title and its "In brief" box (checked in
+  ``test_pages.py``'s visit of the chapter at 1400x900).
 - No page's visible text shows a number in e-notation (``2e+27``, ``7e25``) outside code.
 - Every table shown as a result in a chapter is numbered ("Table N").
 """
@@ -11,12 +12,11 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urljoin
 
 import pytest
 
 from analysis import ledger
-from tests.browser.test_html import SITE, browser, open_strict, pages, server  # noqa: F401 (fixtures)
+from tests.browser.test_html import SITE, pages
 
 VERDICT_WORDS = sorted(ledger.VERDICTS, key=len, reverse=True)
 #: Words chapters used before there was one judge; none may come back.
@@ -212,16 +212,17 @@ def test_result_tables_are_numbered(page):
     assert not unnumbered, f"{page}: tables without a number and caption:\n" + "\n".join(unnumbered)
 
 
-@pytest.mark.parametrize("page", chapter_pages())
-def test_first_screen_shows_title_and_findings(server, browser, page):  # noqa: F811
-    ctx, tab, _, _ = open_strict(browser)
-    tab.set_viewport_size({"width": 1400, "height": 900})
-    tab.goto(urljoin(server, page), wait_until="load")
+def first_screen_problems(tab) -> list[str]:
+    """The page's first screen (its viewport, 1400x900 for a chapter) shows its title and the top
+    of its "In brief" box."""
+    screen = tab.viewport_size["height"]
     title = tab.locator("article h1").first
     box = tab.locator("article .admonition").filter(has_text=re.compile("In brief", re.I)).first
-    try:
-        assert title.count() and title.bounding_box()["y"] < 900, f"{page}: no title on the first screen"
-        assert box.count(), f"{page}: no 'In brief' box"
-        assert box.bounding_box()["y"] < 900, f"{page}: the 'In brief' box starts below the first screen"
-    finally:
-        ctx.close()
+    problems = []
+    if not (title.count() and title.bounding_box()["y"] < screen):
+        problems.append("no title on the first screen")
+    if not box.count():
+        problems.append("no 'In brief' box")
+    elif box.bounding_box()["y"] >= screen:
+        problems.append("the 'In brief' box starts below the first screen")
+    return [f"first screen: {p}" for p in problems]
