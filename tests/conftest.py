@@ -1,15 +1,20 @@
-"""Test order: the long runs first, so that under pytest-xdist (``make test``) the short tests
-fill the cores while they finish, instead of the cores waiting on one long run at the end."""
+"""Test order: the long runs first, longest first, so that under pytest-xdist (``make test``: ``--dist
+load --maxschedchunk 2``, each core takes the next test when it is free) the short tests fill the
+cores while the long ones finish, instead of the cores waiting on one long run at the end."""
 
 from __future__ import annotations
 
-#: Files whose tests execute chapters (each kernel's chapter run, then the extremes' papermill runs).
-FIRST = ("tests/test_chapters.py", "tests/test_extremes.py")
+#: Files whose tests are long (chapter executions, JupyterLab), in the order they start.
+FIRST = ("tests/test_extremes.py", "tests/browser/test_lab.py", "tests/test_chapters.py")
+#: Extremes scenarios, costliest first (the high ends set the largest sample counts).
+SCENARIO_ORDER = ("high", "low")
 
 
 def pytest_collection_modifyitems(items):
     def rank(item):
         path = item.nodeid.split("::")[0]
-        return FIRST.index(path) if path in FIRST else len(FIRST)
+        scenario = item.nodeid.rsplit("--", 1)[-1].rstrip("]") if "under_scenario[" in item.nodeid else ""
+        within = SCENARIO_ORDER.index(scenario) if scenario in SCENARIO_ORDER else len(SCENARIO_ORDER)
+        return (FIRST.index(path) if path in FIRST else len(FIRST), within)
 
-    items.sort(key=rank)  # stable: the order within each file is kept
+    items.sort(key=rank)  # stable: otherwise the order within each file is kept
