@@ -70,8 +70,8 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     if "--write-readme" in sys.argv:
         text = (f"Measured on {datetime.date.today()} ({env_note}) by `benchmarks/bench_test.py`, "
-                "from a fresh clone (CPU-seconds of the command's processes, and of the whole machine\n"
-                "meanwhile, which also counts browser helpers the rusage of children misses):\n\n"
+                "from a fresh clone\n(CPU-seconds of the command's processes, and of the whole machine meanwhile, which also\n"
+                "counts browser helpers the rusage of children misses):\n\n"
                 "| command | wall | CPU-seconds | whole machine |\n|---|---|---|---|\n"
                 + "".join(f"| `{n.split(' (')[0]}` ({n.split(' (', 1)[1]} | {w:.0f} s | {c:.0f} | {m:.0f} |\n"
                           for n, w, c, m in rows))
