@@ -899,6 +899,8 @@ class _HuberLSE:
         return f, g
 
     def _block(self, theta, w, norm):
+        # In place where a temporary is not needed again: the same operations in the same order
+        # as the plain expressions in the comments, so the same bits, with fewer allocations.
         a, b, e, al, be = (theta[:, j : j + 1] for j in range(5))
         t1 = a - al * self.logn
         t2 = b - be * self.logd
@@ -906,20 +908,27 @@ class _HuberLSE:
         # constant term stays a per-row scalar. Terms far below the row maximum may underflow,
         # which only matters for absurd trial points; those give inf and are backtracked.
         mx = np.maximum(np.maximum(t1.max(axis=1, keepdims=True), t2.max(axis=1, keepdims=True)), e)
-        p1 = np.exp(t1 - mx)
-        p2 = np.exp(t2 - mx)
+        p1 = np.exp(np.subtract(t1, mx, out=t1), out=t1)  # exp(t1 - mx)
+        p2 = np.exp(np.subtract(t2, mx, out=t2), out=t2)  # exp(t2 - mx)
         p3 = np.exp(e - mx)
-        tot = p1 + p2 + p3
-        r = mx + np.log(tot) - self.y
+        tot = p1 + p2
+        tot += p3
+        r = np.log(tot)
+        r += mx  # mx + log(tot)
+        r -= self.y
         dl = self.delta
         c = np.clip(r, -dl, dl)
         # huber(r) = c (r - c/2) with c = clip(r, -delta, delta)
+        h = np.multiply(c, 0.5)
+        np.subtract(r, h, out=h)
+        h *= c
         # (einsum, not BLAS: these products are too small for threaded BLAS to pay off)
-        f = np.einsum("ij,ij->i", c * (r - 0.5 * c), w) if w.shape[0] > 1 else np.einsum("ij,j->i", c * (r - 0.5 * c), w[0])
+        f = np.einsum("ij,ij->i", h, w) if w.shape[0] > 1 else np.einsum("ij,j->i", h, w[0])
         f = f * norm
-        gcom = c * w / tot
-        q1 = gcom * p1
-        q2 = gcom * p2
+        gcom = np.multiply(c, w, out=c)
+        gcom /= tot  # c * w / tot
+        q1 = np.multiply(gcom, p1, out=p1)
+        q2 = np.multiply(gcom, p2, out=p2)
         g = np.empty_like(theta)
         g[:, 0] = q1.sum(axis=1)
         g[:, 1] = q2.sum(axis=1)
