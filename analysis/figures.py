@@ -60,9 +60,9 @@ _NAME = re.compile(r"^fig-[a-z0-9]+(-[a-z0-9]+)*$")
 
 def draft() -> bool:
     """True in a throwaway run (``$REPORT_FIGURE_DRAFT`` set, by the tests that execute chapters
-    only to check their numbers): :func:`export` then lays the figure out and checks the size of
-    the image it would save, but draws and saves nothing, and shows a 1 x 1 placeholder. The
-    book's own execution refuses it (``tools/execute.py``)."""
+    only to check their numbers): :func:`export` then draws the figure without rendering and checks
+    the size of the image it would save, but neither fits it to the column nor saves anything, and
+    shows a 1 x 1 placeholder. The book's own execution refuses it (``tools/execute.py``)."""
     return bool(os.environ.get("REPORT_FIGURE_DRAFT"))
 
 
@@ -73,9 +73,12 @@ _DRAFT_PNG = bytes.fromhex(
 
 
 def _check_draft_size(fig, name: str) -> None:
-    """A draft's stand-in for saving: the figure is laid out (every artist placed, nothing
-    rasterised) and the PNG it would save must have a finite size that Agg can draw (under 2**16
-    pixels a side), the error a chapter would otherwise meet only in the book's own build."""
+    """A draft's stand-in for fitting and saving: every artist is drawn without rendering (so
+    text, mathtext and layout errors still raise) and the PNG it would save must have a finite
+    size that Agg can draw (under 2**16 pixels a side), the error a chapter would otherwise meet
+    only in the book's own build. The fitting to the column (text raised to the minimum size,
+    the figure narrowed) is skipped: it changes sizes, not the numbers a draft run checks."""
+    fig.draw_without_rendering()
     bbox = fig.get_tightbbox(fig.canvas.get_renderer())
     pad = 2 * mpl.rcParams["savefig.pad_inches"]
     w, h = (bbox.width + pad) * PNG_DPI, (bbox.height + pad) * PNG_DPI
@@ -542,7 +545,7 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
         look at the copy, and where they crowd, pass a Figure instead. A Figure: that figure,
         drawn for phones (fewer or shorter labels, taller), fitted to :data:`NARROW_WIDTH_IN`.
         A narrow copy is saved as ``<name>-narrow.png`` and ``<name>-narrow.svg``.
-        In a throwaway run (:func:`draft`), nothing is saved (the figure is laid out and measured).
+        In a throwaway run (:func:`draft`), nothing is fitted or saved (the figure is drawn and measured).
 
     Returns
     -------
@@ -581,12 +584,14 @@ def export(fig, name: str, *, show: bool = True, narrow=None) -> None:
              "narrow_svg": out / f"{name}-narrow.svg"}
     save = {"bbox_inches": "tight", "pad_inches": mpl.rcParams["savefig.pad_inches"], "facecolor": "white"}
     try:
-        changed = _raise_small_text(fig)
-        _fit_width(fig, MAX_WIDTH_IN, force_layout=changed, min_axes_in=1.8)
-        if draft():  # a throwaway run (tests): laid out and measured, nothing drawn or saved
+        if draft():  # a throwaway run (tests): drawn without rendering and measured, nothing saved
             _check_draft_size(fig, name)
+            if isinstance(narrow, Figure):
+                _check_draft_size(narrow, f"{name} (copy for phones)")
             small, fits = None, False
         else:
+            changed = _raise_small_text(fig)
+            _fit_width(fig, MAX_WIDTH_IN, force_layout=changed, min_axes_in=1.8)
             fig.savefig(paths["png"], format="png", dpi=PNG_DPI, metadata={"Software": None}, **save)
             fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None}, **save)
             if narrow is None:

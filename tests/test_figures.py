@@ -123,18 +123,30 @@ def test_a_draft_saves_nothing_and_shows_a_placeholder(outdir, monkeypatch):
     assert {p.suffix for p in outdir.iterdir()} == {".png", ".svg"} and len(list(outdir.iterdir())) == 4
 
 
+def _far_label(ax):
+    ax.text(1e7, 0.5, "far away")  # an absurd position makes the saved image impossibly large
+
+
+def _bad_mathtext(ax):
+    ax.set_title(r"$\frac{1$")  # fails only when the text is drawn
+
+
+@pytest.mark.parametrize(("where", "fault"), [("figure", _far_label), ("figure", _bad_mathtext),
+                                              ("phone-copy", _bad_mathtext)],
+                         ids=["far-label", "bad-mathtext", "bad-mathtext-on-the-phone-copy"])
 @pytest.mark.parametrize("draft", [False, True], ids=["saved", "draft"])
-def test_a_figure_too_large_to_save_fails_in_a_draft_too(outdir, monkeypatch, draft):
-    """A label placed far outside its axes (as a nan-free but absurd value would put it) makes
-    the saved image impossibly large: the book's build fails on it, and so must a draft."""
+def test_a_figure_that_cannot_be_saved_fails_in_a_draft_too(outdir, monkeypatch, draft, fault, where):
+    """A figure the book's build cannot save (a label far outside its axes, as an absurd value
+    would put it; mathtext that does not parse) fails in a draft too, the copy for phones as well."""
     if draft:
         monkeypatch.setenv("REPORT_FIGURE_DRAFT", "1")
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
-    ax.text(1e7, 0.5, "far away")
+    phone, pax = plt.subplots(figsize=(3.5, 3.0))
+    pax.plot([0, 1], [0, 1])
+    fault(ax if where == "figure" else pax)
     with pytest.raises((ValueError, TypeError)):
-        figures.export(fig, "fig-test-far", show=False)
-    assert list(outdir.iterdir()) == []
+        figures.export(fig, "fig-test-bad", show=False, narrow=phone)
 
 
 def test_the_books_cache_refuses_draft_figures(monkeypatch):

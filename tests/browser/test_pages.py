@@ -22,8 +22,9 @@ At 1400x900:
 - ``links``: every internal link and anchor resolves;
 - ``strict``: no request left 127.0.0.1, no console or page error.
 
-At 390x844: ``phone figures`` (pages with figures: the phone copies are shown, no text below 8 pt;
-then a full-page screenshot into ``_build/shots/figures-390-<page>.png``), ``fit`` and ``strict``.
+At 390x844: ``phone figures`` (pages with figures: the phone copies are shown, no text below 8 pt),
+``fit`` and ``strict``. (No screenshots here: ``make screenshots`` takes every page at both widths,
+light and dark, for a person to look at.)
 
 Each check also has a test here that feeds it a small made-up page on which it must report a
 problem (no check that cannot fail).
@@ -94,8 +95,6 @@ def test_page_at_390(server, browser, page):
         problems = []
         if page in FIGURE_PAGES:
             problems += figures.phone_figure_problems(tab)
-            figures.SHOTS.mkdir(parents=True, exist_ok=True)
-            tab.screenshot(path=str(figures.SHOTS / f"figures-390-{Path(page).stem}.png"), full_page=True)
         problems += test_html.fit_problems(tab)
         problems += test_html.strict_problems(external, errors)
     finally:
