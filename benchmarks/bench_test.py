@@ -55,7 +55,10 @@ def main() -> int:
     clone = tmp / "clone"
     try:
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-        env_note = f"{os.cpu_count()} cores"
+        ref = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "reference.py")], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        print(f"host speed: benchmarks/reference.py {ref} s", flush=True)
+        env_note = f"{os.cpu_count()} cores; `benchmarks/reference.py` took {ref} s"
         rows = []
         for name, cmd in (("make book (fresh clone, with the install)", ["make", "--no-print-directory", "book"]),
                           ("make test (after make book)", ["make", "--no-print-directory", "test"])):
