@@ -4,7 +4,7 @@
 
 The workload is the parametric-loss fit's 4,500-start global search on ``bench_scaling.data()``
 (245 synthetic runs), single-threaded, best of 2. On the 2-core machine the README's timings come
-from it took about 2.3 s when the host was idle; the same machine has measured up to 50% slower
+from it took about 2.3 s when the host was idle; the same machine has measured up to 60% slower
 under other load on its host, and every timing (``make test`` included) stretches with it.
 ``.ci/run`` and ``bench_test.py`` print it next to their timings.
 """
