@@ -45,8 +45,8 @@ def test_the_second_kernel_differs_from_this_machines():
 def test_chapter_runs_and_matches_stored_outputs(kernel, path, tmp_path):
     """One chapter under one kernel. This machine's run goes into the book's cache (already there
     after ``make book``, which ``make test`` runs first); the second kernel's into a throwaway
-    cache of this test's own, with its figures as drafts (``REPORT_FIGURE_DRAFT``: laid out,
-    not drawn or saved; the text outputs compared here do not depend on them)."""
+    cache of this test's own, with its figures as drafts (``REPORT_FIGURE_DRAFT``: drawn without
+    rendering, not fitted or saved; the text outputs compared here do not depend on them)."""
     if kernel == "this-machine":
         cache, env = execute.CACHE, None
     else:

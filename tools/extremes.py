@@ -15,7 +15,7 @@ output is ``nan`` or ``inf``. Notebooks are written under ``reruns/extremes/``,
 never into ``book/`` or the book's download folder. The runs share one kernel per test process
 (:class:`Runner`): its namespace is cleared before each run, so only the imported modules carry
 over, which saves the kernel's start and the imports (about 2.5 CPU-seconds a run). Figures are
-laid out but not drawn or saved, as drafts (``REPORT_FIGURE_DRAFT``, see ``analysis.figures.draft``).
+drawn without rendering, not fitted or saved, as drafts (``REPORT_FIGURE_DRAFT``, see ``analysis.figures.draft``).
 """
 
 from __future__ import annotations
