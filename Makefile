@@ -84,7 +84,7 @@ test: venv chromium
 	exit $$status
 
 # Parts of make test, for an author: the chapters under the second BLAS kernel and one thread
-# (into a throwaway cache); every chapter at the ends of its ranges (tools/extremes.py's scenarios).
+# (in a kernel each test process shares); every chapter at the ends of its ranges (tools/extremes.py).
 test-blas: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/test_chapters.py -k "prescott or second_kernel"
 

@@ -4,6 +4,8 @@ cores while the long ones finish, instead of the cores waiting on one long run a
 
 from __future__ import annotations
 
+import pytest
+
 #: Files whose tests are long (chapter executions, JupyterLab), in the order they start.
 FIRST = ("tests/test_extremes.py", "tests/browser/test_lab.py", "tests/test_chapters.py")
 #: Extremes scenarios, costliest first (the high ends set the largest sample counts).
@@ -18,3 +20,16 @@ def pytest_collection_modifyitems(items):
         return (FIRST.index(path) if path in FIRST else len(FIRST), within)
 
     items.sort(key=rank)  # stable: otherwise the order within each file is kept
+
+
+@pytest.fixture(scope="session")
+def runner():
+    """One IPython kernel per test process, under the second BLAS kernel with one thread
+    (``tools.execute.SECOND_KERNEL``): the extremes (tests/test_extremes.py) and that kernel's run of
+    every chapter (tests/test_chapters.py) share it, which saves a kernel's start and the imports
+    (about 3 s) a chapter. Its namespace is cleared before each run (``tools.extremes.Runner``)."""
+    from tools import execute, extremes
+
+    r = extremes.Runner(env=execute.SECOND_KERNEL)
+    yield r
+    r.close()

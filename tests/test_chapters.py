@@ -1,9 +1,10 @@
 """Every chapter executes, and its outputs match the stored ones at a meaningful tolerance.
 
 Twice: under this machine's BLAS kernel and thread count, from the book's execution cache (which
-``make test`` fills first, with the build, unless ``make book`` already did); and under a second BLAS kernel (``OPENBLAS_CORETYPE=Prescott``) with one thread, into a throwaway
-cache. The stored outputs must hold under both: that is what lets ``make test`` pass on a machine
-other than the one that recorded them. Under pytest-xdist (``make test``) each kernel's chapters
+``make test`` fills first, with the build, unless ``make book`` already did); and under a second
+BLAS kernel (``OPENBLAS_CORETYPE=Prescott``) with one thread, in the kernel each test process
+shares with the extremes (``tests/conftest.py``). The stored outputs must hold under both: that is
+what lets ``make test`` pass on a machine other than the one that recorded them. Under pytest-xdist (``make test``) each kernel's chapters
 are separate tests, beside the other tests.
 """
 
@@ -17,7 +18,7 @@ import pytest
 from tools import execute
 
 CHAPTERS = execute.chapters()
-SECOND_KERNEL = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+SECOND_KERNEL = execute.SECOND_KERNEL
 KERNELS = ("this-machine", "prescott-1-thread")
 
 
@@ -42,22 +43,23 @@ def test_the_second_kernel_differs_from_this_machines():
 
 @pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
-def test_chapter_runs_and_matches_stored_outputs(kernel, path, tmp_path):
-    """One chapter under one kernel. This machine's run goes into the book's cache (already there
-    after ``make book``, which ``make test`` runs first); the second kernel's into a throwaway
-    cache of this test's own, with its figures as drafts (``REPORT_FIGURE_DRAFT``: drawn without
-    rendering, not fitted or saved; the text outputs compared here do not depend on them)."""
+def test_chapter_runs_and_matches_stored_outputs(kernel, path, request):
+    """One chapter under one kernel. This machine's run is read from the book's cache (already there
+    after ``make book``, which ``make test`` runs first; executed here if it is not). The second
+    kernel's runs in the kernel this test process shares with the extremes (the ``runner`` fixture:
+    ``SECOND_KERNEL``, its namespace cleared first), with its figures as drafts
+    (``REPORT_FIGURE_DRAFT``: drawn without rendering, not fitted or saved; the text outputs compared
+    here do not depend on them)."""
     if kernel == "this-machine":
-        cache, env = execute.CACHE, None
+        tb = execute.run([path])[path.resolve()]
+        assert tb is None, f"{path.name} failed to execute under {kernel}:\n{tb}"
+        new = execute.executed(path)
     else:
-        cache = tmp_path / "cache"
-        env = SECOND_KERNEL | {"REPORT_FIGURE_DIR": str(tmp_path / "figures"), "REPORT_FIGURE_DRAFT": "1"}
-    tb = execute.run([path], cache, env=env)[path.resolve()]
-    assert tb is None, f"{path.name} failed to execute under {kernel}:\n{tb}"
-    if kernel != "this-machine":
-        assert execute.BLAS_SEEN[path.resolve()] == [(_blas_of(tuple(SECOND_KERNEL.items())), 1)], \
-            f"{path.name} did not run under the second BLAS kernel, one thread: {execute.BLAS_SEEN[path.resolve()]}"
-    new = execute.executed(path, cache)
+        runner = request.getfixturevalue("runner")
+        new, problems = runner.execute(path, "second-kernel", {})
+        assert not problems, f"{path.name} failed to execute under {kernel}:\n" + "\n".join(problems)
+        assert runner.blas() == [(_blas_of(tuple(SECOND_KERNEL.items())), 1)], \
+            f"{path.name} did not run under the second BLAS kernel, one thread: {runner.blas()}"
     problems = execute.compare(nbformat.read(path, as_version=4), new)
     assert not problems, f"{path.name} differs from its stored outputs under {kernel} (make outputs-one " \
         f"CHAPTER={path.stem} refreshes them if the change is intended):\n" + "\n".join(problems[:20])

@@ -69,15 +69,14 @@ def chapters(root: Path = ROOT) -> list[Path]:
 PROBE_FIRST = ("import sys as _report_sys\n_report_opened = set()\n"
                "_report_sys.addaudithook(lambda e, a: _report_opened.add(str(a[0])) "
                "if e == 'open' and isinstance(a[0], (str, bytes)) else None)")
-PROBE_LAST = ("import json as _report_json\nimport numpy as _report_np\nimport threadpoolctl as _report_tp\n"
+PROBE_LAST = ("import json as _report_json\n"
               "print('__REPORT_DEPS__' + _report_json.dumps({"
               "'modules': sorted(m.__file__ for n, m in _report_sys.modules.items() "
               "if (n == 'analysis' or n.startswith('analysis.')) and getattr(m, '__file__', None)), "
-              "'opened': sorted(_report_opened), "
-              "'blas': sorted({(i.get('architecture') or '?', i['num_threads']) "
-              "for i in _report_tp.threadpool_info() if i['user_api'] == 'blas'})}))")
-#: The BLAS kernel and thread count each chapter ran under, for the last :func:`run` in a process.
-BLAS_SEEN: dict[Path, list] = {}
+              "'opened': sorted(_report_opened)}))")
+#: The second BLAS kernel ``make test`` runs every chapter under (tests/test_chapters.py), one
+#: thread: another machine's arithmetic, so that the stored outputs are shown to hold off this one.
+SECOND_KERNEL = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
 def deps_path(cache_path: Path = CACHE) -> Path:
@@ -85,15 +84,10 @@ def deps_path(cache_path: Path = CACHE) -> Path:
     return Path(str(cache_path) + ".deps.json")
 
 
-def _execute_one(path: str, timeout: int, env: dict | None = None):
-    """Execute one notebook with the probes (in a worker process); return what the parent caches.
-
-    ``env`` is added to the kernel's environment (e.g. ``OPENBLAS_CORETYPE``): the worker is a
-    process of its own, so this changes nothing in the caller.
-    """
+def _execute_one(path: str, timeout: int):
+    """Execute one notebook with the probes (in a worker process); return what the parent caches."""
     import time
 
-    os.environ.update(env or {})
     from jupyter_cache.executors.utils import single_nb_execution
 
     nb = nbformat.read(path, as_version=4)
@@ -139,14 +133,12 @@ def _locked(cache_path: Path):
 
 
 def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT,
-        root: Path = ROOT, env: dict | None = None) -> dict[Path, str | None]:
+        root: Path = ROOT) -> dict[Path, str | None]:
     """Execute the chapters not yet cached, in parallel; return each one's traceback (None: it ran).
 
     Each execution also records the ``analysis`` modules the chapter imported (directly or
     through another module) and the ``data/`` files it opened, with their hashes, in
     :func:`deps_path`; ``tools/stamp.py`` re-executes a chapter only when one of those changed.
-    ``env`` is added to each kernel's environment (a second BLAS kernel, a figure folder), and
-    the BLAS kernel each executed chapter ran under is kept in :data:`BLAS_SEEN`.
     """
     from concurrent.futures import ProcessPoolExecutor
 
@@ -155,7 +147,7 @@ def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT,
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     cache_path = Path(cache_path)
-    if cache_path.resolve() == CACHE.resolve() and (os.environ | (env or {})).get("REPORT_FIGURE_DRAFT"):
+    if cache_path.resolve() == CACHE.resolve() and os.environ.get("REPORT_FIGURE_DRAFT"):
         raise ValueError("REPORT_FIGURE_DRAFT is set: the book's cache needs its figures whole (SVG, "
                          "copies for phones); unset it, or give a throwaway cache")
     paths = [Path(p).resolve() for p in paths]
@@ -171,14 +163,13 @@ def run(paths: list[Path], cache_path: Path = CACHE, timeout: int = TIMEOUT,
                 todo.append(path)
     if todo:
         with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
-            done = list(pool.map(_execute_one, map(str, todo), [timeout] * len(todo), [env] * len(todo)))
+            done = list(pool.map(_execute_one, map(str, todo), [timeout] * len(todo)))
         with _locked(cache_path):
             dfile = deps_path(cache_path)
             recorded = json.loads(dfile.read_text()) if dfile.exists() else {}
             for path, text, found, tb, seconds in done:
                 path = Path(path)
                 results[path] = tb
-                BLAS_SEEN[path] = [tuple(x) for x in (found or {}).get("blas", [])]
                 if tb is None:
                     cache.cache_notebook_bundle(
                         CacheBundleIn(nbformat.reads(text, as_version=4), str(path),

@@ -5,10 +5,15 @@
 A scenario sets **all** assumptions at once (papermill's parameter injection, after the
 parameters cell):
 
-- ``low``: every number at its ``low``, every choice at its first allowed value;
-- ``high``: every number at its ``high``, every choice at its last allowed value;
-- ``choice-k``: every choice at its k-th allowed value (k = 2 .. the longest list minus one),
-  numbers at their file values, so every allowed choice runs at least once.
+- ``low``: every number at its ``low``, every choice at its first allowed value other than the
+  file's;
+- ``high``: every number at its ``high``, every choice at its last allowed value other than the
+  file's;
+- ``choice-k``: every choice at its k-th allowed value other than the file's (k = 2 .. the
+  longest such list minus one), numbers at their file values.
+
+So every allowed choice runs at least once: the file's own value in every chapter's ordinary run
+(the book's, and the second BLAS kernel's in ``tests/test_chapters.py``), each other value here.
 
 A chapter passes a scenario when it executes without error and no glued value or printed
 output is ``nan`` or ``inf``. Notebooks are written under ``reruns/extremes/``,
@@ -38,19 +43,20 @@ def scenarios(a: assumptions.Assumptions | None = None) -> dict[str, dict]:
     """Scenario name -> the papermill parameters it injects."""
     a = assumptions.load() if a is None else a
     specs = a.specs()
-    low, high = {}, {}
+    low, high, others = {}, {}, {}
     longest = 0
     for name, spec in specs.items():
-        if spec.allowed:
-            low[name], high[name] = spec.allowed[0], spec.allowed[-1]
-            longest = max(longest, len(spec.allowed))
+        if spec.allowed:  # the file's value already runs in every chapter's ordinary run
+            others[name] = [v for v in spec.allowed if v != spec.value] or [spec.value]
+            low[name], high[name] = others[name][0], others[name][-1]
+            longest = max(longest, len(others[name]))
         else:
             low[name], high[name] = spec.low, spec.high
             if isinstance(spec.value, int):
                 low[name], high[name] = int(spec.low), int(spec.high)
     out = {"low": low, "high": high}
     for k in range(1, longest - 1):
-        out[f"choice-{k + 1}"] = {n: s.allowed[k] for n, s in specs.items() if s.allowed and k < len(s.allowed) - 1}
+        out[f"choice-{k + 1}"] = {n: v[k] for n, v in others.items() if k < len(v) - 1}
     return out
 
 
@@ -90,39 +96,39 @@ def nonfinite_outputs(nb) -> list[str]:
 
 
 class Runner:
-    """Executes chapters under scenarios in one IPython kernel, started at the first run.
+    """Executes chapters in one IPython kernel, started at the first run with ``env`` added to its
+    environment (``tests/conftest.py`` gives the second BLAS kernel, one thread: the kernel is shared
+    by the extremes and by that kernel's run of every chapter in ``tests/test_chapters.py``).
 
     Before each run the kernel's namespace is cleared (``%reset -f``), its open figures closed,
-    its working folder set to the notebook's and its figure folder to the run's own. A cell error leaves the kernel running; a kernel
-    that died is started again for the next run.
+    its working folder set to the notebook's and its figure folder to the run's own. A cell error
+    leaves the kernel running; a kernel that died is started again for the next run.
     """
 
-    def __init__(self, timeout: int = execute.TIMEOUT):
+    def __init__(self, timeout: int = execute.TIMEOUT, env: dict | None = None):
         self.timeout = timeout
+        self.env = dict(env or {})
         self.client = None
 
-    def run_one(self, path: Path, scenario: str, params: dict) -> list[str]:
-        """Execute one chapter under one scenario; return the problems (empty when it passed)."""
-        from nbclient import NotebookClient
+    def execute(self, path: Path, label: str, params: dict):
+        """Execute one chapter with ``params`` injected after its parameters cell, as papermill does
+        (none: the chapter as it stands, cell for cell); write it to ``OUT/<chapter>--<label>/``.
+        Returns (the executed notebook, its problems: empty when every cell ran)."""
         from nbclient.exceptions import CellExecutionError, DeadKernelError
         from papermill.iorw import load_notebook_node
         from papermill.parameterize import parameterize_notebook
 
-        out_dir = OUT / f"{path.stem}--{scenario}"
+        out_dir = OUT / f"{path.stem}--{label}"
         out_dir.mkdir(parents=True, exist_ok=True)
-        nb = parameterize_notebook(load_notebook_node(str(path)), params, kernel_name="python3", language="python")
+        nb = (parameterize_notebook(load_notebook_node(str(path)), params, kernel_name="python3", language="python")
+              if params else nbformat.read(path, as_version=4))
         nb.cells.insert(0, nbformat.v4.new_code_cell(
             "get_ipython().run_line_magic('reset', '-f')\nimport os as _os\nimport matplotlib.pyplot as _plt\n"
             f"_plt.close('all')\n_os.environ['REPORT_FIGURE_DIR'] = {str(out_dir / 'figures')!r}\n"
             f"_os.chdir({str(path.parent)!r})\ndel _os, _plt"))
-        if self.client is None:
-            self.client = NotebookClient(nb, timeout=self.timeout, kernel_name="python3",
-                                         resources={"metadata": {"path": str(path.parent)}})
-        self.client.nb = nb
         problems = []
         try:
-            self.client.execute(cleanup_kc=False, env=os.environ | {
-                "REPORT_FIGURE_DRAFT": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+            self._execute(nb, path.parent)
         except CellExecutionError as exc:
             problems = [f"execution failed: {str(exc)[-1500:]}"]
         except DeadKernelError as exc:
@@ -130,7 +136,30 @@ class Runner:
             problems = [f"the kernel died: {exc}"]
         nb.cells.pop(0)
         nbformat.write(nb, out_dir / f"{path.stem}.ipynb")
+        return nbformat.read(out_dir / f"{path.stem}.ipynb", as_version=4), problems  # as stored: keys sorted
+
+    def run_one(self, path: Path, scenario: str, params: dict) -> list[str]:
+        """Execute one chapter under one scenario; return the problems (empty when it passed)."""
+        nb, problems = self.execute(path, scenario, params)
         return problems or nonfinite_outputs(nb)
+
+    def blas(self) -> list[tuple[str, int]]:
+        """The BLAS libraries the kernel has loaded: (threadpoolctl's kernel name, threads) each."""
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "import json as _j, threadpoolctl as _t\nprint(_j.dumps(sorted({(i.get('architecture') or '?', "
+            "i['num_threads']) for i in _t.threadpool_info() if i['user_api'] == 'blas'})))\ndel _j, _t")])
+        self._execute(nb, ROOT)
+        return [tuple(x) for x in json.loads(nb.cells[0].outputs[0]["text"])]
+
+    def _execute(self, nb, cwd: Path) -> None:
+        from nbclient import NotebookClient
+
+        if self.client is None:
+            self.client = NotebookClient(nb, timeout=self.timeout, kernel_name="python3",
+                                         resources={"metadata": {"path": str(cwd)}})
+        self.client.nb = nb
+        self.client.execute(cleanup_kc=False, env=os.environ | self.env | {
+            "REPORT_FIGURE_DRAFT": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
 
     def close(self) -> None:
         if self.client is not None:
