@@ -1,8 +1,8 @@
 """Every page of the built book, visited once at 1400x900 and once at 390x844 in chromium.
 
 Each visit is a strict tab (``test_html.open_strict``): every request off 127.0.0.1 is recorded and
-aborted, every console or page error recorded. The page is loaded, MathJax has typeset its math,
-the claims ledger's DataTable is drawn and the images shown have loaded; then the visit runs every
+aborted, every console or page error recorded. The page is loaded, MathJax has typeset its math, its
+fonts have loaded, the claims ledger's DataTable is drawn and the images shown have loaded; then the visit runs every
 check that applies to the page at that width. A check is a function of the tab that returns its
 problems, each starting with the check's name; the visit fails with the page, the width and every
 problem, so one failing check does not hide another. Layout is measured before every image (the
@@ -20,6 +20,8 @@ At 1400x900:
 - ``images``: every image loads, the phone copies a wide screen never shows too;
 - ``captions``: every figure has a caption number;
 - ``links``: every internal link and anchor resolves;
+- ``print``: printed (the print stylesheet, at an A4 page's text width), no table is wider than
+  the page (``test_html.print_problems``);
 - ``strict``: no request left 127.0.0.1, no console or page error.
 
 At 390x844: ``phone figures`` (pages with figures: the phone copies are shown, no text below 8 pt),
@@ -55,12 +57,15 @@ DESKTOP, PHONE = (1400, 900), (390, 844)
 
 
 def visit(browser, server, page: str, size: tuple[int, int]):
-    """A strict tab of ``size`` with ``page`` loaded, its math typeset, the claims ledger's table
-    drawn and its shown images loaded: (context, tab, external requests, errors)."""
+    """A strict tab of ``size`` with ``page`` loaded, its math typeset, its fonts loaded, the claims
+    ledger's table drawn and its shown images loaded: (context, tab, external requests, errors)."""
     ctx, tab, external, errors = test_html.open_strict(browser, size)
     tab.goto(urljoin(server, page), wait_until="load")
-    tab.wait_for_load_state("networkidle")
     tab.evaluate("() => window.MathJax?.startup?.promise")
+    # the fonts the laid-out page uses (MathJax's too) have loaded, so widths are final. (Not
+    # "networkidle": it waits for a quiet half second on every visit, and once, on a loaded
+    # machine, it timed out after 30 s.)
+    tab.evaluate("() => { void document.body.offsetHeight; return document.fonts.ready.then(() => null); }")
     if "claims_ledger" in page:  # the interactive table is drawn by a script after load
         tab.wait_for_selector("#ledger-table.dataTable tbody tr", timeout=15_000)
     test_html.load_images(tab)
@@ -82,6 +87,7 @@ def test_page_at_1400(server, browser, page):
         problems += test_html.image_problems(tab)  # asks for every image: after the layout checks
         problems += test_html.caption_problems(tab)
         problems += test_html.link_problems(tab, urljoin(server, page), server)
+        problems += test_html.print_problems(tab)  # last: the tab is printing after it
         problems += test_html.strict_problems(external, errors)
     finally:
         ctx.close()
@@ -155,6 +161,15 @@ def test_fit_check_can_fail(tab):
                     f'<details><summary>more</summary><img id="big" src="{svg}" width="600"></details></main>')
     problems = test_html.fit_problems(tab)
     assert reports(problems, "fit", "on a 390 px screen", "table wide:", "img big: 600 px"), problems
+
+
+def test_print_check_can_fail(tab):
+    tab.set_content('<style>@media print { #narrow { white-space: nowrap } }</style><main>'
+                    '<table id="narrow"><tr><td>' + "word " * 200 + "</td></tr></table>"
+                    '<table id="fine"><tr><td>' + "word " * 200 + "</td></tr></table></main>")
+    problems = test_html.print_problems(tab)
+    assert reports(problems, "print", "'narrow'"), problems
+    assert "'fine'" not in problems[0], problems
 
 
 def test_image_check_can_fail(tab, server):
