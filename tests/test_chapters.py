@@ -4,8 +4,8 @@ Twice: under this machine's BLAS kernel and thread count, from the book's execut
 ``make test`` fills first, with the build, unless ``make book`` already did); and under a second
 BLAS kernel (``OPENBLAS_CORETYPE=Prescott``) with one thread, in the kernel each test process
 shares with the extremes (``tests/conftest.py``). The stored outputs must hold under both: that is
-what lets ``make test`` pass on a machine other than the one that recorded them. Under pytest-xdist (``make test``) each kernel's chapters
-are separate tests, beside the other tests.
+what lets ``make test`` pass on a machine other than the one that recorded them. Under
+pytest-xdist (``make test``) each kernel's chapters are separate tests, beside the other tests.
 """
 
 from __future__ import annotations
