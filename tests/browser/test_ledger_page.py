@@ -43,6 +43,24 @@ def load(tab, server):
     tab.wait_for_selector("#ledger-table.dataTable tbody tr", timeout=15_000)
 
 
+#: Words of the shown cells that wrap inside themselves ("parameter|s"): a break after a hyphen,
+#: a dash or a slash is a place a line may break, so those separate words here.
+SPLIT_WORDS = """() => {
+  const split = [];
+  const walk = document.createTreeWalker(document.querySelector('#ledger-table tbody'), NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (!n.parentElement.getClientRects().length) continue;
+    for (const m of n.data.matchAll(/[^\\s\\-\\u2010-\\u2014\\/]+/g)) {
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      if (new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}"""
+
+
 def shown_ids(tab) -> list[str]:
     return tab.eval_on_selector_all("#ledger-table tbody tr", "rows => rows.map(r => r.cells[0].innerText.trim())")
 
@@ -115,6 +133,9 @@ def test_the_table_fits_reads_and_keeps_its_header(server, browser, viewport):
     table, column, page, screen = sizes
     assert table <= column + 1 and page <= screen, f"the ledger is wider than its column: {sizes}"
 
+    tab.select_option("select[id^=dt-length]", "-1")  # every claim, not the first 25
+    split = tab.evaluate(SPLIT_WORDS)
+    assert not split, f"words broken across lines in the ledger at {viewport[0]} px: {split[:10]}"
     text = tab.inner_text("#ledger-table")
     assert not E_NOTATION.search(text), f"e-notation in the ledger: {E_NOTATION.findall(text)[:5]}"
     links = tab.eval_on_selector_all("#ledger-table a[href]", "els => els.map(e => e.innerText.trim())")
