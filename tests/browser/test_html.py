@@ -10,9 +10,9 @@ figure has a caption number (:func:`caption_problems`); every internal link and 
 (:func:`math_problems`); no table or image is wider than its column and no page is wider than the
 screen, a phone's too (:func:`fit_problems`).
 Also a page printed (:func:`print_problems`: tables fit an A4 page). Tested here: every
-figure's PNG/SVG download exists, no page refers to another host, no emoji font is needed, citations read as the bibliography lists them, and
-the footer gives the version and build date. Run it without a network (``unshare -rn``) to prove
-the pages work offline.
+figure's PNG/SVG download exists, no page refers to another host, no emoji font is needed,
+citations read as the bibliography lists them, and the footer gives the version and build date.
+Run it without a network (``unshare -rn``) to prove the pages work offline.
 """
 
 from __future__ import annotations

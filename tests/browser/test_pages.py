@@ -1,9 +1,9 @@
 """Every page of the built book, visited once at 1400x900 and once at 390x844 in chromium.
 
 Each visit is a strict tab (``test_html.open_strict``): every request off 127.0.0.1 is recorded and
-aborted, every console or page error recorded. The page is loaded, MathJax has typeset its math, its
-fonts have loaded, the claims ledger's DataTable is drawn and the images shown have loaded; then the visit runs every
-check that applies to the page at that width. A check is a function of the tab that returns its
+aborted, every console or page error recorded. The page is loaded, MathJax has typeset its math,
+its fonts have loaded, the claims ledger's DataTable is drawn and the images shown have loaded;
+then the visit runs every check that applies to the page at that width. A check is a function of the tab that returns its
 problems, each starting with the check's name; the visit fails with the page, the width and every
 problem, so one failing check does not hide another. Layout is measured before every image (the
 phone copies too) is asked for. In that order:
