@@ -69,10 +69,10 @@ lint: venv
 
 # make test builds the book first (stale chapters execute on every core into the book's cache,
 # then the strict build), then one pytest run spreads every test over the cores (pytest-xdist;
-# a free core takes the next test, longest first): the unit tests; every chapter compared with its stored outputs under this
-# machine's BLAS kernel (read from the cache the build filled) and under a second kernel with one
-# thread; every chapter at the ends of its assumptions' ranges; the headless browser on the built
-# pages. Every step runs and reports even when an earlier one failed.
+# a free core takes the next test, longest first): the unit tests; every chapter compared with
+# its stored outputs under this machine's BLAS kernel (read from the cache the build filled) and
+# under a second kernel with one thread; every chapter at the ends of its assumptions' ranges; the
+# headless browser on the built pages. Every step runs and reports even when an earlier one failed.
 XDIST := -n auto --dist load --maxschedchunk 2
 test: venv chromium
 	@status=0; \

@@ -31,6 +31,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from analysis.fmt import GLUE_PREFIX  # where a glued value's formats live in an output
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
 TIMEOUT = 600
@@ -39,7 +41,6 @@ REL_TOL = 1e-4
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 #: Output mime types that are compared as text (images and raw HTML ids are not).
 TEXT_MIMES = ("text/plain", "text/markdown", "text/latex")
-GLUE_PREFIX = "application/papermill.record/"
 #: Object addresses (``<... at 0x7f...>``) differ on every run.
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
 _NONFINITE = re.compile(r"(?<![\w])[-+]?(?:nan|inf)(?![\w])", re.IGNORECASE)
